@@ -1,0 +1,133 @@
+/**
+ * Answering: turn ranked paragraphs into what a user reads — passages with the answering sentences
+ * marked, near-duplicates folded together, a confidence, and an honest "no paragraph answers this".
+ */
+import { citationFor } from '../chunk/index.js';
+import type { Answer, Filters, Passage, Span } from '../domain.js';
+import type { Ranked, Retriever } from '../retrieve/index.js';
+import { stem, words } from '../retrieve/text.js';
+import { describeFilters, extractFilters, filterProblem } from './filters.js';
+
+export { extractFilters } from './filters.js';
+
+export interface AskRequest {
+  question: string;
+  /** Earlier questions in this conversation, oldest first. */
+  history?: string[];
+  k?: number;
+  filters?: Filters;
+}
+
+/** Calibrated on the tune split (eval/README.md): below this the top passage is usually not an answer. */
+export const ABSTAIN_BELOW = 0.5;
+const CLOSEST_SHOWN = 2;
+
+export async function answer(retriever: Retriever, req: AskRequest): Promise<Answer> {
+  const typed = extractFilters(req.question);
+  const filters: Filters = { ...(req.filters ?? {}), ...typed.filters };
+  const question = typed.question;
+  const k = req.k ?? 5;
+  const base = { question: req.question, filters };
+  const problem = filterProblem(filters);
+  if (problem) return { ...base, searched: question, passages: [], closest: [], abstained: true, confidence: 0, note: problem };
+  if (!question) {
+    return { ...base, searched: '', passages: [], closest: [], abstained: true, confidence: 0, note: 'Only filters were given: add a question to search for.' };
+  }
+  const context = followUpContext(question, req.history ?? []);
+  const result = await retriever.search({ question, context, k: k * 3 + 2, filters });
+  const searched = context.length ? `${question} (following up: ${context.at(-1)})` : question;
+  if (result.allowed === 0) {
+    return { ...base, searched, passages: [], closest: [], abstained: true, confidence: 0, note: `No indexed cable matches ${describeFilters(filters)}.` };
+  }
+  const ranked = collapse(result.ranked);
+  const confidence = ranked[0] ? confidenceOf(ranked[0]) : 0;
+  const passages = ranked.slice(0, k).map((r) => toPassage(r));
+  if (confidence < ABSTAIN_BELOW) {
+    return {
+      ...base,
+      searched,
+      passages: [],
+      closest: passages.slice(0, CLOSEST_SHOWN),
+      abstained: true,
+      confidence,
+      note: 'No cable paragraph answers this. The closest paragraphs are shown, but they do not answer the question.',
+    };
+  }
+  return { ...base, searched, passages, closest: [], abstained: false, confidence };
+}
+
+/**
+ * A question is read as a follow-up when it leans on an earlier turn: it opens with a connective
+ * ("And…", "What about…") or refers back ("them", "that work") without naming much of its own.
+ */
+export function followUpContext(question: string, history: string[]): string[] {
+  if (!history.length) return [];
+  const q = question.trim();
+  const opens = /^(and|but|also|so|then|what about|how about|and what|what else|why|who else)\b/i.test(q);
+  const refersBack = /\b(they|them|their|those|these|that|this|it|its|he|him|his|she|her|there|then|such|the same|the latter|the former)\b/i.test(q);
+  const named = words(q).filter((w) => /^[A-Z]/.test(q.slice(w.start, w.end)) && w.start > 0).length;
+  const short = words(q).length <= 7;
+  return opens || (refersBack && (short || named === 0)) ? history.slice(-1) : [];
+}
+
+/** 0..1 from the features that best separate answers from near misses on the tune split. */
+export function confidenceOf(r: Ranked): number {
+  const f = r.features;
+  const z = -6.0 + 5.0 * f.sentenceCoverage + 2.5 * f.coverage + 4.0 * f.denseMax + 1.0 * f.typeMatch + 1.5 * f.contextCoverage;
+  return 1 / (1 + Math.exp(-z));
+}
+
+function toPassage(r: Folded): Passage {
+  return {
+    citation: citationFor(r.paragraph.ref, r.paragraph.key),
+    cable: r.cable,
+    heading: r.paragraph.heading,
+    marking: r.paragraph.marking,
+    text: r.paragraph.text,
+    score: Number(r.score.toFixed(4)),
+    highlights: highlights(r),
+    ...(r.alsoIn?.length ? { alsoIn: r.alsoIn.map((p) => citationFor(p.ref, p.key)) } : {}),
+  };
+}
+
+/** The best sentence, plus a runner-up that scores nearly as well (answers often span two sentences). */
+function highlights(r: Ranked): Span[] {
+  const [top, second] = r.features.best;
+  if (!top) return [];
+  const out = [top.span];
+  if (second && second.score >= 0.9 * top.score && second.score > 0) out.push(second.span);
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Summary paragraphs repeat facts told in full later. When two results from one cable have nearly the same
+ * best sentence, show the one that tells more (the longer paragraph) and cite the other with it.
+ */
+type Folded = Ranked & { alsoIn?: { ref: string; key: string }[] };
+
+function collapse(ranked: Ranked[]): Folded[] {
+  const out: Folded[] = [];
+  for (const r of ranked) {
+    const i = out.findIndex((o) => o.paragraph.ref === r.paragraph.ref && sameFact(o, r));
+    if (i < 0) {
+      out.push({ ...r });
+      continue;
+    }
+    const twin = out[i]!;
+    const [kept, folded] = r.paragraph.text.length > twin.paragraph.text.length ? [r, twin] : [twin, r];
+    // The folded pair keeps the better rank and score, whichever paragraph is shown.
+    out[i] = { ...kept, score: twin.score, alsoIn: [...(twin.alsoIn ?? []), { ref: folded.paragraph.ref, key: folded.paragraph.key }] };
+  }
+  return out;
+}
+
+function sameFact(a: Ranked, b: Ranked): boolean {
+  const sa = a.features.best[0];
+  const sb = b.features.best[0];
+  if (!sa || !sb) return false;
+  const A = new Set(words(a.paragraph.text.slice(sa.span.start, sa.span.end)).map((w) => stem(w.word)));
+  const B = new Set(words(b.paragraph.text.slice(sb.span.start, sb.span.end)).map((w) => stem(w.word)));
+  let inter = 0;
+  for (const x of A) if (B.has(x)) inter++;
+  return inter / Math.min(A.size, B.size) >= 0.7 && inter >= 6;
+}

@@ -1,0 +1,53 @@
+/**
+ * The whole pipeline behind one small face, for the CLI, the server, the eval and the benchmark:
+ *
+ *   const chat = await openCablechat({ indexDir: 'index' });
+ *   const answer = await chat.ask({ question: 'How many children can the PTC house?' });
+ *   await chat.close();
+ */
+import { answer, type AskRequest } from './answer/index.js';
+import type { Answer } from './domain.js';
+import { chooseModel, loadEmbedder, USE_LITE_ID, type Embedder } from './embed/index.js';
+import { IndexStore } from './index/store.js';
+import { Retriever } from './retrieve/index.js';
+
+export interface OpenOptions {
+  indexDir: string;
+  /** "auto" (default): the model the index was built with. */
+  model?: string;
+  /** An already loaded embedder (tests, benchmarks), used instead of loading one. */
+  embedder?: Embedder;
+  log?: (line: string) => void;
+}
+
+export interface Cablechat {
+  readonly store: IndexStore;
+  readonly retriever: Retriever;
+  readonly embedder: Embedder;
+  ask(req: AskRequest): Promise<Answer>;
+  close(): Promise<void>;
+}
+
+export async function openCablechat(opts: OpenOptions): Promise<Cablechat> {
+  let embedder = opts.embedder;
+  if (!embedder) {
+    const built = IndexStore.peekEmbedder(opts.indexDir);
+    const wanted = opts.model && opts.model !== 'auto' ? opts.model : (built?.id ?? 'auto');
+    const choice = await chooseModel(wanted);
+    opts.log?.(`embedding model: ${choice.spec.model === USE_LITE_ID ? 'use-lite' : choice.spec.model} — ${built && wanted === built.id ? `the model ${opts.indexDir} was built with` : choice.reason}`);
+    embedder = await loadEmbedder(choice.spec);
+  }
+  const store = IndexStore.open(opts.indexDir, { embedder });
+  const retriever = new Retriever(store, embedder);
+  const owned = !opts.embedder;
+  return {
+    store,
+    retriever,
+    embedder,
+    ask: (req) => answer(retriever, req),
+    async close() {
+      store.close();
+      if (owned) await embedder.close();
+    },
+  };
+}

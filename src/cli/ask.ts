@@ -1,0 +1,40 @@
+/** npm run ask -- [--index DIR] [--k N] [--json] "question" */
+import { Command, CommanderError } from 'commander';
+import { openCablechat } from '../cablechat.js';
+import { IndexError } from '../index/store.js';
+import { formatAnswer } from './format.js';
+
+const program = new Command('ask')
+  .description('Ask the indexed cables a question; prints the cited paragraphs, best first.')
+  .argument('<question...>', 'the question (filters such as tag:KTIP or origin:"Phnom Penh" may be typed in it)')
+  .option('--index <dir>', 'index folder', 'index')
+  .option('--model <model>', 'embedding model (default: the one the index was built with)', 'auto')
+  .option('--k <n>', 'passages to show', (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 50) throw new CommanderError(2, 'usage', `--k must be a whole number from 1 to 50, got "${v}"`);
+    return n;
+  }, 5)
+  .option('--json', 'print the answer as one JSON object')
+  .exitOverride();
+
+try {
+  program.parse();
+} catch (err) {
+  const e = err as CommanderError;
+  if (e.code === 'commander.helpDisplayed') process.exit(0);
+  if (e.code === 'usage') process.stderr.write(`error: ${e.message}\n`);
+  process.exit(2);
+}
+const opts = program.opts<{ index: string; model: string; k: number; json?: boolean }>();
+try {
+  const chat = await openCablechat({ indexDir: opts.index, model: opts.model, log: (l) => process.stderr.write(`${l}\n`) });
+  const answer = await chat.ask({ question: program.args.join(' '), k: opts.k });
+  process.stdout.write(opts.json ? `${JSON.stringify(answer)}\n` : formatAnswer(answer, process.stdout.isTTY));
+  await chat.close();
+} catch (err) {
+  if (err instanceof IndexError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}

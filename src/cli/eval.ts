@@ -1,0 +1,91 @@
+/**
+ * npm run eval -- --qa FILE.jsonl [--cables PATH...] [--index DIR] [--k 10] [--mode full|dense|lexical|fused|all]
+ *                 [--split tune|heldout|all] [--json]
+ * Without --index, the cables (default: the bundled seed) are ingested into a temporary index first.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openCablechat } from '../cablechat.js';
+import { loadQa, QaFormatError, runEval, type Metrics } from '../eval/index.js';
+import { buildIndex } from '../index/index.js';
+import { IndexError } from '../index/store.js';
+import type { Mode } from '../retrieve/index.js';
+
+const program = new Command('eval')
+  .description('Measure answer quality on a question set (format: eval/README.md).')
+  .requiredOption('--qa <file>', 'question set, JSONL')
+  .option('--cables <paths...>', 'cables to ingest first (default: data/cables, the bundled seed)')
+  .option('--index <dir>', 'index folder to use (and to ingest --cables into); default: a temporary one')
+  .option('--model <model>', 'embedding model for a new index', 'auto')
+  .option('--k <n>', 'passages per question', (v) => Number(v), 10)
+  .addOption(new Option('--mode <mode>', 'pipeline stage to measure').choices(['full', 'dense', 'lexical', 'fused', 'all']).default('full'))
+  .addOption(new Option('--split <split>', 'which questions').choices(['tune', 'heldout', 'all']).default('all'))
+  .option('--json', 'print one JSON object (with --mode all: one per mode, keyed by mode)')
+  .option('--misses', 'list the questions whose first passage was wrong')
+  .exitOverride();
+
+try {
+  program.parse();
+} catch (err) {
+  const e = err as CommanderError;
+  process.exit(e.code === 'commander.helpDisplayed' ? 0 : 2);
+}
+const opts = program.opts<{ qa: string; cables?: string[]; index?: string; model: string; k: number; mode: Mode | 'all'; split: string; json?: boolean; misses?: boolean }>();
+const log = (l: string) => process.stderr.write(`${l}\n`);
+
+let items;
+try {
+  items = loadQa(opts.qa).filter((q) => opts.split === 'all' || (q.split ?? 'tune') === opts.split);
+} catch (err) {
+  if (err instanceof QaFormatError) {
+    log(`error: ${err.message}`);
+    process.exit(2);
+  }
+  throw err;
+}
+
+const temp = opts.index ? null : mkdtempSync(join(tmpdir(), 'cablechat-eval-'));
+const indexDir = opts.index ?? temp!;
+try {
+  if (temp || opts.cables) {
+    const report = await buildIndex(opts.cables ?? ['data/cables'], { indexDir, model: opts.model, log });
+    log(`index: ${report.indexed.cables} cables, ${report.indexed.paragraphs} paragraphs (${report.embedded} segments embedded, ${report.unchanged} cables unchanged, ${report.rejected.length} rejected)`);
+  }
+  const chat = await openCablechat({ indexDir, log });
+  const modes: Mode[] = opts.mode === 'all' ? ['dense', 'lexical', 'fused', 'full'] : [opts.mode];
+  const results: Metrics[] = [];
+  for (const mode of modes) results.push(await runEval(chat, items, { k: opts.k, mode }));
+  await chat.close();
+  if (opts.json) {
+    const strip = ({ misses, ...m }: Metrics) => (opts.misses ? { ...m, misses } : m);
+    process.stdout.write(`${JSON.stringify(results.length === 1 ? strip(results[0]!) : Object.fromEntries(results.map((m) => [m.mode, strip(m)])))}\n`);
+  } else {
+    process.stdout.write(table(results, items.length, opts.split));
+    if (opts.misses) for (const m of results.at(-1)!.misses) process.stdout.write(`  miss ${m.id}: ${m.question}\n    expected ${m.expected}; got ${m.got.join(', ')}\n`);
+  }
+} catch (err) {
+  if (err instanceof IndexError) {
+    log(`error: ${err.message}`);
+    process.exit(2);
+  }
+  throw err;
+} finally {
+  if (temp) rmSync(temp, { recursive: true, force: true });
+}
+
+function table(rows: Metrics[], n: number, split: string): string {
+  const cols = ['hit@1', 'hit@5', 'mrr@10', 'paragraph_hit@5', 'followup_paragraph_hit@1'] as const;
+  const head = `${opts.qa} (${n} questions, split ${split}, model ${rows[0]?.embedder})\n` + `mode     ${cols.map((c) => c.padStart(Math.max(9, c.length))).join(' ')}   abstain(unans) false-abst  p50 ms  p95 ms\n`;
+  return (
+    head +
+    rows
+      .map(
+        (m) =>
+          `${m.mode.padEnd(8)} ${cols.map((c) => m[c].toFixed(3).padStart(Math.max(9, c.length))).join(' ')}   ${`${m.abstained_correct}/${m.unanswerable}`.padStart(14)} ${`${m.false_abstentions}/${m.answerable}`.padStart(10)} ${m.latency_ms.p50.toFixed(1).padStart(7)} ${m.latency_ms.p95.toFixed(1).padStart(7)}`,
+      )
+      .join('\n') +
+    '\n'
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * npm run ingest -- [--index DIR] [--model auto|use-lite|<hf id or folder>] [--threads N] PATH...
+ * Exit: 0 all files went in, 1 some were rejected (the rest are indexed), 2 usage error.
+ */
+import { Command, CommanderError } from 'commander';
+import cliProgress from 'cli-progress';
+import { buildIndex } from '../index/index.js';
+import { IndexError } from '../index/store.js';
+
+const program = new Command('ingest')
+  .description('Index cable files or folders for asking.')
+  .argument('<paths...>', 'cable files or folders (folders: their .txt and extension-less files)')
+  .option('--index <dir>', 'index folder', 'index')
+  .option('--model <model>', 'auto | use-lite | a Hugging Face model id | a local model folder', 'auto')
+  .option('--threads <n>', 'embedding worker threads (default: one per core)', (v) => parsePositive(v, '--threads'))
+  .option('--json', 'print the summary as one JSON object')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+function parsePositive(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new CommanderError(2, 'usage', `${flag} must be a whole number ≥ 0, got "${v}"`);
+  return n;
+}
+
+async function main() {
+  try {
+    program.parse();
+  } catch (err) {
+    const e = err as CommanderError;
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') process.exit(0);
+    if (e.code === 'usage') process.stderr.write(`error: ${e.message}\n`);
+    process.exit(2);
+  }
+  const opts = program.opts<{ index: string; model: string; threads?: number; json?: boolean }>();
+  const tty = process.stderr.isTTY && !opts.json;
+  const bar = new cliProgress.SingleBar(
+    { format: 'embedding |{bar}| {percentage}% {value}/{total} paragraphs | {speed} paragraphs/s | ETA {eta_formatted}', hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = 0;
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const report = await buildIndex(program.args, {
+    indexDir: opts.index,
+    model: opts.model,
+    threads: opts.threads,
+    log,
+    onPlan: (p) => {
+      log(`${p.files} files: ${p.unchanged} unchanged, ${p.paragraphs} paragraphs to index, ${p.toEmbed} segments to embed`);
+      started = performance.now();
+      if (tty && p.toEmbed > 0) bar.start(p.paragraphs, 0, { speed: '–' });
+    },
+    onProgress: (p) => {
+      if (!tty || !started) return;
+      const secs = (performance.now() - started) / 1000;
+      bar.update(p.paragraphsDone, { speed: secs > 0.5 ? (p.paragraphsDone / secs).toFixed(1) : '–' });
+    },
+  }).catch((err: unknown) => {
+    bar.stop();
+    if (err instanceof IndexError) {
+      log(`error: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  });
+  bar.stop();
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+  } else {
+    const lines = [
+      `indexed ${report.cables} cable(s), ${report.paragraphs} paragraphs in ${report.seconds.toFixed(1)} s (model ${report.embedder})`,
+      `unchanged (skipped): ${report.unchanged}; segments embedded: ${report.embedded}, reused: ${report.reused}`,
+      `index now holds ${report.indexed.cables} cables, ${report.indexed.paragraphs} paragraphs`,
+    ];
+    if (report.rejected.length) {
+      lines.push(`rejected ${report.rejected.length} file(s):`);
+      for (const r of report.rejected) lines.push(`  ${r.file}: ${r.reason}`);
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  process.exit(report.rejected.length ? 1 : 0);
+}
+
+await main();

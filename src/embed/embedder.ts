@@ -1,0 +1,18 @@
+/**
+ * The one face every embedding model shows the rest of the pipeline.
+ * Vectors are unit length, so cosine similarity is a dot product everywhere downstream.
+ */
+export interface Embedder {
+  /** Stable id recorded in the index, e.g. "use-lite" or "Xenova/all-MiniLM-L6-v2". Changing models means rebuilding. */
+  readonly id: string;
+  readonly dimensions: number;
+  /**
+   * Longest input, in words, that the model sees without truncation. Longer texts must be split by the
+   * caller (see chunk/) — the model itself may silently cut them.
+   */
+  readonly maxWords: number;
+  /** Embed a batch; one normalised vector per input, same order. */
+  embed(texts: string[]): Promise<Float32Array[]>;
+  /** Release model memory / worker threads. */
+  close(): Promise<void>;
+}

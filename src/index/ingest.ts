@@ -1,0 +1,195 @@
+/**
+ * Ingest: files → parsed cables → segments → vectors → one atomic commit.
+ *
+ * Embedding is the only expensive step, so everything is arranged around keeping the embedder busy:
+ * unchanged files are skipped by content hash before parsing, segments whose text was embedded before are
+ * reused from the vector store, and batches are kept in flight on every worker while the main thread
+ * stores finished vectors.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { chunkCable } from '../chunk/index.js';
+import type { Cable } from '../domain.js';
+import type { Embedder } from '../embed/index.js';
+import { CableParseError, decodeCableBytes, parseCable } from '../parse/index.js';
+import { IndexStore } from './store.js';
+
+export interface IngestProgress {
+  /** Segments embedded so far and to embed in all. */
+  done: number;
+  total: number;
+  /** Paragraphs whose every segment is embedded. */
+  paragraphsDone: number;
+  paragraphsTotal: number;
+}
+
+export interface IngestOptions {
+  indexDir: string;
+  embedder: Embedder;
+  /** Batches kept in flight: at least the number of embedding workers, so none waits. */
+  inFlight?: number;
+  batchSize?: number;
+  /** Word budget per embedded segment; defaults to min(60, embedder.maxWords). */
+  segmentWords?: number;
+  onProgress?: (p: IngestProgress) => void;
+  /** Called once the work is known, before embedding starts. */
+  onPlan?: (plan: { files: number; unchanged: number; toEmbed: number; paragraphs: number }) => void;
+}
+
+export interface Rejection {
+  file: string;
+  reason: string;
+}
+
+export interface IngestReport {
+  files: number;
+  /** Cables added or replaced in this run. */
+  cables: number;
+  paragraphs: number;
+  unchanged: number;
+  rejected: Rejection[];
+  /** Segments embedded in this run, and segments whose vectors were reused. */
+  embedded: number;
+  reused: number;
+  seconds: number;
+  /** Wall time during which at least one embedding batch was running. */
+  embedSeconds: number;
+  indexed: { cables: number; paragraphs: number };
+}
+
+/** Files named on the command line are taken as they are; folders contribute their .txt and extension-less files. */
+export function collectFiles(paths: string[]): { files: string[]; missing: string[] } {
+  const files: string[] = [];
+  const missing: string[] = [];
+  const walk = (p: string, explicit: boolean) => {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      if (explicit) missing.push(p);
+      return;
+    }
+    if (st.isDirectory()) {
+      for (const name of readdirSync(p).sort()) if (!name.startsWith('.')) walk(join(p, name), false);
+    } else if (st.isFile() && (explicit || ['.txt', ''].includes(extname(p).toLowerCase()))) files.push(p);
+  };
+  for (const p of paths) walk(p, true);
+  return { files, missing };
+}
+
+export async function ingest(paths: string[], opts: IngestOptions): Promise<IngestReport> {
+  const t0 = performance.now();
+  const { files, missing } = collectFiles(paths);
+  const rejected: Rejection[] = missing.map((file) => ({ file, reason: 'no such file or folder' }));
+  const store = IndexStore.open(opts.indexDir, { embedder: opts.embedder, create: true });
+  try {
+    const segmentWords = opts.segmentWords ?? Math.min(60, opts.embedder.maxWords);
+    const pending: { cable: Cable; file: string; sha256: string; segments: { ord: number; start: number; end: number; hash: string }[][] }[] = [];
+    const byRef = new Map<string, number>();
+    const texts = new Map<string, string>(); // hash → text still to embed
+    const paragraphHashes: string[][] = [];
+    let unchanged = 0;
+
+    for (const file of files) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file);
+      } catch (err) {
+        rejected.push({ file, reason: `cannot read: ${(err as Error).message}` });
+        continue;
+      }
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      if (store.refForContent(sha256)) {
+        unchanged++;
+        continue;
+      }
+      let cable: Cable;
+      try {
+        cable = parseCable(decodeCableBytes(bytes), basename(file));
+      } catch (err) {
+        rejected.push({ file, reason: err instanceof CableParseError ? err.reason : `parser failed: ${String(err)}` });
+        continue;
+      }
+      const segments = chunkCable(cable, { segmentWords }).map((c) =>
+        c.segments.map((s) => {
+          const text = c.paragraph.text.slice(s.start, s.end);
+          const hash = createHash('sha1').update(text).digest('hex');
+          texts.set(hash, text);
+          return { ord: c.ord, start: s.start, end: s.end, hash };
+        }),
+      );
+      const entry = { cable, file: resolve(file), sha256, segments };
+      // Two files with the same ref: the later one wins, as a re-ingest of a changed file would.
+      const prev = byRef.get(cable.ref);
+      if (prev !== undefined) pending[prev] = entry;
+      else byRef.set(cable.ref, pending.push(entry) - 1);
+      for (const seg of segments) paragraphHashes.push(seg.map((s) => s.hash));
+    }
+
+    const cached = store.cachedHashes([...texts.keys()]);
+    for (const h of cached) texts.delete(h);
+    const todo = [...texts.entries()];
+    const paragraphsTotal = pending.reduce((n, p) => n + p.cable.paragraphs.length, 0);
+    opts.onPlan?.({ files: files.length, unchanged, toEmbed: todo.length, paragraphs: paragraphsTotal });
+
+    const embedSeconds = await embedAll(todo, store, opts, paragraphHashes, cached, paragraphsTotal);
+    if (pending.length) store.commitCables(pending);
+    const stats = store.stats();
+    return {
+      files: files.length + missing.length,
+      cables: pending.length,
+      paragraphs: paragraphsTotal,
+      unchanged,
+      rejected,
+      embedded: todo.length,
+      reused: cached.size,
+      seconds: (performance.now() - t0) / 1000,
+      embedSeconds,
+      indexed: { cables: stats.cables, paragraphs: stats.paragraphs },
+    };
+  } finally {
+    store.close();
+  }
+}
+
+async function embedAll(
+  todo: [string, string][],
+  store: IndexStore,
+  opts: IngestOptions,
+  paragraphHashes: string[][],
+  cached: Set<string>,
+  paragraphsTotal: number,
+): Promise<number> {
+  const batchSize = opts.batchSize ?? 32;
+  const inFlight = Math.max(1, opts.inFlight ?? 2);
+  const ready = new Set(cached);
+  let next = 0;
+  let done = 0;
+  let running = 0;
+  let busySince = 0;
+  let busy = 0;
+  const report = () => {
+    if (!opts.onProgress) return;
+    // Counting whole paragraphs makes the rate comparable with the "paragraphs/s" users think in.
+    let paragraphsDone = 0;
+    for (const hs of paragraphHashes) if (hs.every((h) => ready.has(h))) paragraphsDone++;
+    opts.onProgress({ done, total: todo.length, paragraphsDone: Math.min(paragraphsDone, paragraphsTotal), paragraphsTotal });
+  };
+  const worker = async () => {
+    while (next < todo.length) {
+      const batch = todo.slice(next, next + batchSize);
+      next += batch.length;
+      if (running++ === 0) busySince = performance.now();
+      const vectors = await opts.embedder.embed(batch.map(([, t]) => t));
+      if (--running === 0) busy += performance.now() - busySince;
+      store.putVectors(batch.map(([hash], i) => ({ hash, vector: vectors[i]! })));
+      for (const [h] of batch) ready.add(h);
+      done += batch.length;
+      report();
+    }
+  };
+  report();
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return busy / 1000;
+}

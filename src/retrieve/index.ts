@@ -1,0 +1,159 @@
+/**
+ * Retrieval: from a question to ranked paragraphs.
+ *
+ * Two first-stage searches run side by side: dense (HNSW over segment vectors, projected onto paragraphs by
+ * their best segment) and lexical (FTS5 BM25). Their candidates are fused by reciprocal rank, then a
+ * second stage rescores the union with features cheap to compute locally (see rerank.ts).
+ * `mode` exposes each stage alone so the eval can show what every stage adds.
+ */
+import type { CableMeta, Filters } from '../domain.js';
+import type { Embedder } from '../embed/index.js';
+import type { IndexStore, StoredParagraph } from '../index/store.js';
+import { quoteFts } from '../index/store.js';
+import { features, rerankScore, type Features } from './rerank.js';
+import { contentTerms, words, isStopWord } from './text.js';
+
+export type Mode = 'dense' | 'lexical' | 'fused' | 'full';
+
+export interface SearchRequest {
+  question: string;
+  /** Earlier questions of the conversation, most recent last, when this one is a follow-up. */
+  context?: string[];
+  k: number;
+  filters?: Filters;
+  mode?: Mode;
+}
+
+export interface Ranked {
+  paragraph: StoredParagraph;
+  cable: CableMeta;
+  score: number;
+  features: Features;
+  /** Similarity of each embedded segment of the paragraph to the question. */
+  segments: { start: number; end: number; similarity: number }[];
+}
+
+export interface SearchResult {
+  ranked: Ranked[];
+  /** Paragraphs the filters left to search (undefined: no filters). */
+  allowed?: number;
+  /** Stemmed content terms of the question (and of its context, if a follow-up). */
+  terms: string[];
+  contextTerms: string[];
+}
+
+const RRF_K = 60;
+/** Candidates taken from each first-stage search; deep enough that the reranker can recover misses. */
+const DEPTH = 50;
+
+export class Retriever {
+  private idfCache = new Map<string, number>();
+  private idfGeneration = -1;
+
+  constructor(
+    readonly store: IndexStore,
+    readonly embedder: Embedder,
+  ) {}
+
+  async search(req: SearchRequest): Promise<SearchResult> {
+    const mode = req.mode ?? 'full';
+    const allowedParagraphs = req.filters ? this.store.allowedParagraphs(req.filters) : undefined;
+    const terms = contentTerms(req.question);
+    const contextTerms = contentTerms((req.context ?? []).join(' ')).filter((t) => !terms.includes(t));
+    if (allowedParagraphs && allowedParagraphs.size === 0) return { ranked: [], allowed: 0, terms, contextTerms };
+
+    const denseText = req.context?.length ? `${req.context.at(-1)} ${req.question}` : req.question;
+    const [qv] = mode === 'lexical' ? [new Float32Array(0)] : await this.embedder.embed([denseText]);
+    const queryVector = qv!;
+
+    const dense = mode === 'lexical' ? [] : this.denseCandidates(queryVector, allowedParagraphs);
+    const lexical = mode === 'dense' ? [] : this.lexicalCandidates(req.question, contextTerms, allowedParagraphs);
+
+    const fused = new Map<number, { rrf: number; denseRank?: number; lexRank?: number; bm25?: number }>();
+    dense.forEach((id, i) => fused.set(id, { rrf: 1 / (RRF_K + i + 1), denseRank: i + 1 }));
+    lexical.forEach(({ paragraph, score }, i) => {
+      const f = fused.get(paragraph) ?? { rrf: 0 };
+      f.rrf += 1 / (RRF_K + i + 1);
+      f.lexRank = i + 1;
+      f.bm25 = score;
+      fused.set(paragraph, f);
+    });
+
+    const idf = this.idf([...terms, ...contextTerms]);
+    const maxBm25 = Math.max(1e-9, ...lexical.map((l) => l.score));
+    const ranked: Ranked[] = [];
+    for (const [id, f] of fused) {
+      const paragraph = this.store.paragraph(id);
+      if (!paragraph) continue;
+      const cable = this.store.cable(paragraph.ref)!;
+      const segs = mode === 'lexical' ? [] : this.store.segmentsOf(id).map((s) => ({ start: s.start, end: s.end, similarity: dot(queryVector, s.vector) }));
+      const feats = features({
+        question: req.question,
+        terms,
+        contextTerms,
+        idf,
+        paragraph,
+        cable,
+        segments: segs,
+        rrf: f.rrf,
+        bm25: (f.bm25 ?? 0) / maxBm25,
+        denseRank: f.denseRank,
+        lexRank: f.lexRank,
+      });
+      const score = mode === 'dense' ? feats.denseMax : mode === 'lexical' ? f.bm25 ?? 0 : mode === 'fused' ? f.rrf : rerankScore(feats);
+      ranked.push({ paragraph, cable, score, features: feats, segments: segs });
+    }
+    ranked.sort((a, b) => b.score - a.score || a.paragraph.id - b.paragraph.id);
+    return { ranked: ranked.slice(0, Math.max(req.k, 0)), allowed: allowedParagraphs?.size, terms, contextTerms };
+  }
+
+  /** Paragraph ids in order of their best segment's similarity. */
+  private denseCandidates(query: Float32Array, allowed?: Set<number>): number[] {
+    const segAllowed = allowed ? this.store.allowedSegments(allowed) : undefined;
+    const hits = this.store.searchDense(query, DEPTH * 3, segAllowed);
+    const segs = this.store.segments(hits.map((h) => h.segment));
+    const paraOf = new Map(segs.map((s) => [s.id, s.paragraphId]));
+    const out: number[] = [];
+    for (const h of hits) {
+      const p = paraOf.get(h.segment);
+      if (p !== undefined && !out.includes(p)) out.push(p);
+      if (out.length >= DEPTH) break;
+    }
+    return out;
+  }
+
+  private lexicalCandidates(question: string, contextTerms: string[], allowed?: Set<number>) {
+    // Raw words (not stems) go to FTS5, whose porter tokenizer stems them itself; OR keeps recall high and
+    // BM25 rewards paragraphs that match more, and rarer, words.
+    const own = [...new Set(words(question).map((w) => w.word).filter((w) => !isStopWord(w)))];
+    const all = [...own, ...contextTerms];
+    if (!all.length) return [];
+    return this.store.searchLexical(all.map(quoteFts).join(' OR '), DEPTH, allowed);
+  }
+
+  private idf(terms: string[]): Map<string, number> {
+    const gen = this.store.generation();
+    if (gen !== this.idfGeneration) {
+      this.idfCache.clear();
+      this.idfGeneration = gen;
+    }
+    const n = Math.max(1, this.store.stats().paragraphs);
+    const out = new Map<string, number>();
+    for (const t of terms) {
+      let v = this.idfCache.get(t);
+      if (v === undefined) {
+        const df = this.store.documentFrequency(t);
+        v = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+        this.idfCache.set(t, v);
+      }
+      out.set(t, v);
+    }
+    return out;
+  }
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}

@@ -1,0 +1,66 @@
+/**
+ * Word-level text handling shared by lexical search, reranking and highlighting, so that all three agree
+ * on what counts as "the same word" (Porter stems, as SQLite FTS5's porter tokenizer uses).
+ */
+import { stemmer } from 'stemmer';
+
+const STOP = new Set(
+  `a about above after again against all am an and any are as at be because been before being below between both but by
+  can could did do does doing done down during each few for from further had has have having he her here hers herself him
+  himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other our
+  ours ourselves out over own same she should so some such than that the their theirs them themselves then there these they
+  this those through to too under until up very was we were what when where which while who whom why will with would you
+  your yours yourself yourselves many much also tell told say said says according anything something thing things kind
+  get got go went make made take took give gave let us use used way ever whether per cable cables`.split(/\s+/),
+);
+
+/** Words of `text` in order, lowercased, with their offsets; hyphens and punctuation separate words, as in FTS5. */
+export function words(text: string): { word: string; start: number; end: number }[] {
+  const out: { word: string; start: number; end: number }[] = [];
+  const re = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    out.push({ word: m[0].toLowerCase().replace(/['’]s$/, ''), start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+export function stem(word: string): string {
+  return /^\d/.test(word) ? word : stemmer(word);
+}
+
+export function isStopWord(word: string): boolean {
+  return STOP.has(word);
+}
+
+/** Content terms of a question: stemmed, stop words dropped, de-duplicated, in order. */
+export function contentTerms(text: string): string[] {
+  const seen = new Set<string>();
+  for (const { word } of words(text)) {
+    if (STOP.has(word) || word.length < 2 && !/\d/.test(word)) continue;
+    seen.add(stem(word));
+  }
+  return [...seen];
+}
+
+/** Stem set of a passage, for coverage features. */
+export function stemSet(text: string): Set<string> {
+  return new Set(words(text).map((w) => stem(w.word)));
+}
+
+/** Questions that ask for a quantity are answered by sentences that contain one. */
+export function asksForNumber(question: string): boolean {
+  return /\b(how\s+(many|much|long|old|often|large|big|far)|what\s+(number|percentage|share|proportion|amount|size)|number\s+of|percent|figure)\b/i.test(question);
+}
+
+/** Questions that ask for a time are answered by sentences with dates or years. */
+export function asksForTime(question: string): boolean {
+  return /\b(when|what\s+(year|date|month|time)|since\s+when|how\s+long\s+ago)\b/i.test(question);
+}
+
+export function hasNumber(text: string): boolean {
+  return /\d/.test(text) || /\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|half)\b/i.test(text);
+}
+
+export function hasTime(text: string): boolean {
+  return /\b(19|20)\d\d\b|\b(January|February|March|April|May|June|July|August|September|October|November|December)\b/.test(text);
+}

@@ -1,0 +1,40 @@
+/**
+ * Serve: the Fastify app. Each concern is its own encapsulated plugin (HTTP API, chat socket, web files),
+ * all sharing one Cablechat opened once at start-up.
+ */
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { existsSync } from 'node:fs';
+import type { Cablechat } from '../cablechat.js';
+import { api } from './api.js';
+import { chatSocket, MAX_FRAME_BYTES } from './chat-socket.js';
+
+export interface ServerOptions {
+  chat: Cablechat;
+  /** Built web app (web/dist); omitted in API-only tests. */
+  webRoot?: string;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 64 * 1024 });
+  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    void reply.code(status).send({ error: status >= 500 ? 'The server failed on this request; see its log.' : err.message });
+  });
+  // Frames up to 1 MiB reach our handler so an oversize one gets a "too_large" message instead of a closed socket.
+  await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
+  void MAX_FRAME_BYTES;
+  await app.register(api, { chat: opts.chat });
+  await app.register(chatSocket, { chat: opts.chat });
+  if (opts.webRoot && existsSync(opts.webRoot)) {
+    await app.register(fastifyStatic, { root: opts.webRoot, prefix: '/', index: ['index.html'] });
+    // The cable viewer is a client-side route: any /cable/... page is the app itself.
+    app.get('/cable/*', (_req, reply) => reply.sendFile('index.html'));
+  } else {
+    app.get('/', async (_req, reply) => reply.type('text/plain').send('cablechat API is running, but the web app is not built: run npm run build:web'));
+  }
+  return app;
+}

@@ -1,0 +1,324 @@
+import { passageCard } from './card.js';
+import { announce, h, replace } from './dom.js';
+import type { AckMessage, Answer, DoneMessage, ErrorMessage, Filters, Passage, ServerMessage } from './protocol.js';
+import type { ReconnectingSocket } from './socket.js';
+
+type Phase = 'queued' | 'sent' | 'acked' | 'done' | 'error';
+
+interface Turn {
+  id: string;
+  /** Creation order; survives retries, which change the id. */
+  seq: number;
+  question: string;
+  phase: Phase;
+  root: HTMLElement;
+  answer: HTMLElement;
+  status: HTMLElement;
+  meta: HTMLElement;
+  body: HTMLElement;
+  streamed: Array<{ rank: number; el: HTMLElement }>;
+  failTimer: number | undefined;
+}
+
+/** How long a question typed while offline waits for the connection before it is shown as failed. */
+const QUEUE_TIMEOUT_MS = 30_000;
+
+const FILTER_NAMES: Record<keyof Filters, string> = {
+  origin: 'origin',
+  after: 'after',
+  before: 'before',
+  classification: 'classification',
+  tag: 'tag',
+  cable: 'cable',
+};
+
+export function confidenceLevel(confidence: number): 'High' | 'Medium' | 'Low' {
+  if (confidence >= 0.7) return 'High';
+  if (confidence >= 0.4) return 'Medium';
+  return 'Low';
+}
+
+let sequence = 0;
+function newRequestId(): string {
+  sequence += 1;
+  return `q${Date.now().toString(36)}-${sequence}`;
+}
+
+export class Chat {
+  private readonly turns = new Map<string, Turn>();
+  /** Whether the server-side conversation on the current socket has earlier questions in it. */
+  private hasContext = false;
+
+  constructor(
+    private readonly list: HTMLElement,
+    private readonly intro: HTMLElement,
+    private readonly socket: ReconnectingSocket,
+    private readonly isVisible: () => boolean,
+  ) {}
+
+  ask(rawQuestion: string): boolean {
+    const question = rawQuestion.trim();
+    if (question === '') return false;
+    const turn = this.createTurn(question);
+    this.stickToBottom(() => this.list.appendChild(turn.root), true);
+    this.dispatch(turn);
+    return true;
+  }
+
+  /** Called after each hello: anything typed while offline goes out now, in order. */
+  onReady(reconnected: boolean): void {
+    if (reconnected && this.hasContext) {
+      // Conversation memory lives in the server's socket; a new socket starts from nothing.
+      this.systemLine(
+        'Reconnected. The server no longer remembers the earlier questions, so ask follow-ups in full.',
+        'notice',
+      );
+      this.hasContext = false;
+    }
+    // In the order they appear on screen, which is the order follow-ups were written in.
+    const queued = [...this.turns.values()].filter((t) => t.phase === 'queued').sort((a, b) => a.seq - b.seq);
+    for (const turn of queued) this.dispatch(turn);
+  }
+
+  /** The socket dropped: whatever was in flight on it will never be answered. */
+  onLost(): void {
+    for (const turn of this.turns.values()) {
+      if (turn.phase === 'sent' || turn.phase === 'acked') {
+        this.fail(turn, 'Connection lost before the answer was complete.', true);
+      }
+    }
+  }
+
+  reset(): void {
+    if (this.socket.isReady) this.socket.send({ type: 'reset', id: newRequestId() });
+    for (const turn of this.turns.values()) window.clearTimeout(turn.failTimer);
+    this.turns.clear();
+    this.list.replaceChildren();
+    this.intro.hidden = false;
+    this.hasContext = false;
+    announce('New conversation');
+  }
+
+  handle(message: ServerMessage): void {
+    if (message.type === 'hello' || message.type === 'reset') return;
+    if (message.type === 'error' && message.id === null) {
+      this.systemLine(`Server error (${message.code}): ${message.message}`, 'error');
+      return;
+    }
+    const turn = message.id === null ? undefined : this.turns.get(message.id);
+    // Unknown ids belong to a conversation that was reset or to an earlier retry.
+    if (turn === undefined || turn.phase === 'done' || turn.phase === 'error') return;
+    try {
+      switch (message.type) {
+        case 'ack':
+          return this.onAck(turn, message);
+        case 'passage':
+          return this.onPassage(turn, message.rank, message.passage);
+        case 'done':
+          return this.onDone(turn, message);
+        case 'error':
+          return this.onError(turn, message);
+      }
+    } catch (error) {
+      // A malformed message must end this one question visibly, not leave it spinning forever.
+      console.error('cablechat: cannot display', message, error);
+      this.fail(turn, 'The server sent an answer this page cannot display.', true);
+    }
+  }
+
+  private createTurn(question: string): Turn {
+    const id = newRequestId();
+    const status = h('p', { class: 'answer-status' });
+    const meta = h('div', { class: 'answer-meta' });
+    const body = h('div', { class: 'answer-body' });
+    const answer = h(
+      'section',
+      { class: 'answer', 'data-state': 'streaming', 'data-request-id': id, 'aria-label': `Answer to: ${question}` },
+      status,
+      meta,
+      body,
+    );
+    const root = h('div', { class: 'turn' }, h('div', { class: 'question', 'aria-label': 'Your question' }, question), answer);
+    this.intro.hidden = true;
+    const turn: Turn = { id, seq: sequence, question, phase: 'queued', root, answer, status, meta, body, streamed: [], failTimer: undefined };
+    this.turns.set(id, turn);
+    return turn;
+  }
+
+  /** Sends now when connected, otherwise waits (visibly) for the next hello. */
+  private dispatch(turn: Turn): void {
+    window.clearTimeout(turn.failTimer);
+    if (this.socket.send({ type: 'ask', id: turn.id, question: turn.question })) {
+      turn.phase = 'sent';
+      this.hasContext = true;
+      this.setStatus(turn, 'Sent, waiting for the server…', true);
+      return;
+    }
+    turn.phase = 'queued';
+    this.setStatus(turn, 'Not connected. Will send when the connection is back…', true);
+    turn.failTimer = window.setTimeout(() => {
+      if (turn.phase === 'queued') this.fail(turn, 'Not sent: the server could not be reached.', true);
+    }, QUEUE_TIMEOUT_MS);
+  }
+
+  private retry(turn: Turn): void {
+    // A fresh id, so late messages for the failed attempt can never land in the new one.
+    this.turns.delete(turn.id);
+    turn.id = newRequestId();
+    turn.answer.setAttribute('data-request-id', turn.id);
+    turn.answer.setAttribute('data-state', 'streaming');
+    turn.meta.replaceChildren();
+    turn.body.replaceChildren();
+    turn.streamed = [];
+    this.turns.set(turn.id, turn);
+    this.dispatch(turn);
+  }
+
+  private onAck(turn: Turn, message: AckMessage): void {
+    turn.phase = 'acked';
+    this.setStatus(turn, 'Searching…', true);
+    this.renderMeta(turn, message.question, message.searched, message.filters);
+  }
+
+  private onPassage(turn: Turn, rank: number, passage: Passage): void {
+    if (turn.phase === 'sent') turn.phase = 'acked';
+    let list = turn.body.querySelector<HTMLElement>('.passages');
+    if (list === null) {
+      list = h('div', { class: 'passages' });
+      turn.body.appendChild(list);
+    }
+    const card = passageCard(passage, rank);
+    const next = turn.streamed.find((s) => s.rank > rank);
+    this.stickToBottom(() => list.insertBefore(card, next?.el ?? null));
+    turn.streamed.push({ rank, el: card });
+    turn.streamed.sort((a, b) => a.rank - b.rank);
+    const n = turn.streamed.length;
+    this.setStatus(turn, `Found ${n} passage${n === 1 ? '' : 's'}, ranking…`, true);
+  }
+
+  private onDone(turn: Turn, message: DoneMessage): void {
+    const { answer } = message;
+    turn.phase = 'done';
+    // Streamed cards are replaced by the final list: `done` is authoritative. Keep keyboard focus on
+    // the same citation if the user had already tabbed into a card.
+    const focused = document.activeElement?.closest('.passage')?.getAttribute('data-citation') ?? null;
+    this.stickToBottom(() => {
+      this.renderMeta(turn, answer.question, answer.searched, answer.filters);
+      turn.body.replaceChildren(...this.renderAnswer(answer));
+      turn.status.replaceChildren(h('span', { class: 'elapsed' }, summaryLine(answer, message.elapsed_ms)));
+      turn.status.classList.remove('busy');
+      turn.answer.setAttribute('data-state', 'done');
+    });
+    if (focused !== null) {
+      for (const link of turn.body.querySelectorAll<HTMLElement>('.passage .citation')) {
+        if (link.getAttribute('data-citation') === focused) link.focus();
+      }
+    }
+    announce(spokenSummary(answer));
+  }
+
+  private onError(turn: Turn, message: ErrorMessage): void {
+    // An internal failure may pass; a rejected request would only be rejected again.
+    this.fail(turn, `${message.message} (${message.code})`, message.code === 'internal');
+  }
+
+  private fail(turn: Turn, text: string, retryable: boolean): void {
+    window.clearTimeout(turn.failTimer);
+    turn.phase = 'error';
+    turn.answer.setAttribute('data-state', 'error');
+    turn.status.classList.remove('busy');
+    turn.status.replaceChildren();
+    const retry = retryable ? h('button', { type: 'button', class: 'retry' }, 'Retry') : null;
+    retry?.addEventListener('click', () => this.retry(turn));
+    this.stickToBottom(() => turn.body.replaceChildren(h('p', { class: 'error-line', role: 'alert' }, h('strong', {}, 'Error: '), text, ' ', retry)));
+    announce(`Error: ${text}`);
+  }
+
+  private setStatus(turn: Turn, text: string, busy: boolean): void {
+    turn.status.classList.toggle('busy', busy);
+    replace(turn.status, busy ? h('span', { class: 'spinner', 'aria-hidden': 'true' }) : null, text);
+  }
+
+  private renderMeta(turn: Turn, question: string, searchedRaw: string, filtersRaw: Filters): void {
+    const filters = filtersRaw ?? {};
+    const searched = searchedRaw ?? '';
+    const chips = (Object.keys(FILTER_NAMES) as Array<keyof Filters>)
+      .filter((name) => typeof filters[name] === 'string' && filters[name] !== '')
+      .map((name) => h('span', { class: 'filter-chip' }, `${FILTER_NAMES[name]} ${filters[name] ?? ''}`));
+    // Showing the searched form lets the user check how a follow-up was resolved.
+    const showSearched = searched.trim() !== '' && searched.trim() !== question.trim();
+    replace(
+      turn.meta,
+      chips.length > 0 ? h('p', { class: 'filters' }, h('span', { class: 'filters-label' }, 'Filtered:'), ...chips) : null,
+      showSearched ? h('p', { class: 'searched' }, 'Searched as: ', h('q', {}, searched)) : null,
+    );
+  }
+
+  private renderAnswer(answer: Answer): HTMLElement[] {
+    const note = answer.note !== undefined && answer.note !== '' ? h('p', { class: 'answer-note' }, answer.note) : null;
+    if (answer.abstained) {
+      const blocks: HTMLElement[] = [
+        h('div', { class: 'abstained', role: 'note' }, h('p', { class: 'abstained-title' }, 'No cable paragraph answers this.'), note),
+      ];
+      const closest = answer.closest ?? [];
+      if (closest.length > 0) {
+        blocks.push(
+          h(
+            'section',
+            { class: 'closest', 'aria-label': 'Closest, but not an answer' },
+            h('h3', { class: 'closest-title' }, 'Closest, but not an answer'),
+            h('p', { class: 'closest-hint' }, 'The nearest paragraphs found. They do not answer the question; shown so you can check.'),
+            h('div', { class: 'passages' }, ...closest.map((p, i) => passageCard(p, i + 1, true))),
+          ),
+        );
+      }
+      return blocks;
+    }
+    if (answer.passages.length === 0) {
+      return [h('div', { class: 'no-passages' }, h('p', {}, 'No passages found.'), note)];
+    }
+    const level = confidenceLevel(answer.confidence);
+    const confidence = h(
+      'span',
+      {
+        class: `confidence confidence-${level.toLowerCase()}`,
+        title: `Confidence ${answer.confidence.toFixed(2)} that the first passage answers the question`,
+      },
+      `${level} confidence`,
+    );
+    return [
+      h('div', { class: 'answer-summary' }, confidence, note),
+      h('div', { class: 'passages' }, ...answer.passages.map((p, i) => passageCard(p, i + 1))),
+    ];
+  }
+
+  private systemLine(text: string, kind: 'notice' | 'error'): void {
+    this.stickToBottom(() => this.list.appendChild(h('p', { class: `system-line ${kind}`, role: kind === 'error' ? 'alert' : null }, text)));
+  }
+
+  /**
+   * Follows new content only when the reader is already at the bottom, so streaming never pulls the
+   * page away from something being read.
+   */
+  private stickToBottom(mutate: () => void, force = false): void {
+    const visible = this.isVisible();
+    const atBottom = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 160;
+    mutate();
+    if (visible && (force || atBottom)) window.scrollTo({ top: document.documentElement.scrollHeight });
+  }
+}
+
+function summaryLine(answer: Answer, elapsedMs: number): string {
+  const seconds = Number.isFinite(elapsedMs) ? ` · ${(elapsedMs / 1000).toFixed(1)} s` : '';
+  if (answer.abstained) return `No answer${seconds}`;
+  const n = answer.passages.length;
+  return `${n} passage${n === 1 ? '' : 's'}${seconds}`;
+}
+
+function spokenSummary(answer: Answer): string {
+  if (answer.abstained) return 'No cable paragraph answers this.';
+  const first = answer.passages[0];
+  if (first === undefined) return 'No passages found.';
+  const n = answer.passages.length;
+  return `Answer: ${n} passage${n === 1 ? '' : 's'}, first ${first.citation.label}, ${confidenceLevel(answer.confidence).toLowerCase()} confidence`;
+}

@@ -1,0 +1,55 @@
+import type { Span } from './protocol.js';
+
+/** What a citation click leaves in history.state, so the viewer can mark the quoted sentences. */
+export interface CableRouteState {
+  view: 'cable';
+  ref: string;
+  key: string;
+  spans: Span[];
+  /** Set when the entry was pushed from the chat, so "Back to chat" can be a real history.back(). */
+  fromChat: boolean;
+}
+
+export type Route = { view: 'chat' } | { view: 'cable'; ref: string; key: string | null };
+
+export function cableHref(ref: string, key?: string | null): string {
+  const path = `/cable/${encodeURIComponent(ref)}`;
+  return key === undefined || key === null ? path : `${path}#p${encodeURIComponent(key)}`;
+}
+
+export function currentRoute(): Route {
+  const match = /^\/cable\/([^/]+)\/?$/.exec(location.pathname);
+  if (match?.[1] === undefined) return { view: 'chat' };
+  const ref = safeDecode(match[1]);
+  const hash = location.hash.startsWith('#p') ? safeDecode(location.hash.slice(2)) : '';
+  return { view: 'cable', ref, key: hash === '' ? null : hash };
+}
+
+export function routeState(): CableRouteState | null {
+  const state: unknown = history.state;
+  if (typeof state !== 'object' || state === null) return null;
+  const s = state as Partial<CableRouteState>;
+  if (s.view !== 'cable' || typeof s.ref !== 'string' || typeof s.key !== 'string' || !Array.isArray(s.spans)) {
+    return null;
+  }
+  return { view: 'cable', ref: s.ref, key: s.key, spans: s.spans, fromChat: s.fromChat === true };
+}
+
+const listeners: Array<() => void> = [];
+
+export function onRouteChange(listener: () => void): void {
+  listeners.push(listener);
+}
+
+export function navigate(url: string, state: CableRouteState | null = null): void {
+  history.pushState(state, '', url);
+  for (const listener of listeners) listener();
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
