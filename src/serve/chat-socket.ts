@@ -9,6 +9,8 @@ import type { Filters } from '../domain.js';
 import { PROTOCOL_VERSION } from './protocol.js';
 import { checkAsk } from './protocol.js';
 
+type Ask = { id: string; question: string; k?: number; filters?: Filters; history?: string[] };
+
 export const MAX_FRAME_BYTES = 16 * 1024;
 /** Earlier questions kept per socket; a follow-up only ever needs the last few. */
 const HISTORY_LIMIT = 8;
@@ -50,12 +52,13 @@ export const chatSocket: FastifyPluginAsync<{ chat: Cablechat }> = async (app, {
       }
       const problem = checkAsk(msg);
       if (problem) return send({ type: 'error', id, code: 'bad_request', message: problem });
-      const ask = msg as { id: string; question: string; k?: number; filters?: Filters };
+      const ask = msg as Ask;
       queue = queue.then(() => answerOne(ask));
     });
 
-    async function answerOne(ask: { id: string; question: string; k?: number; filters?: Filters }) {
+    async function answerOne(ask: Ask) {
       const t0 = performance.now();
+      if (ask.history) history.splice(0, history.length, ...ask.history.slice(-HISTORY_LIMIT));
       try {
         const answer = await chat.ask({ question: ask.question, history: [...history], k: ask.k ?? 5, filters: ask.filters });
         send({ type: 'ack', id: ask.id, question: ask.question, searched: answer.searched, filters: answer.filters });

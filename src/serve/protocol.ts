@@ -21,6 +21,9 @@ export function checkAsk(msg: object): string | null {
   if (typeof m.question !== 'string' || !m.question.trim()) return 'Field "question" must be a non-empty string.';
   if (m.question.length > 2000) return 'Field "question" is longer than 2000 characters.';
   if (m.k !== undefined && (typeof m.k !== 'number' || !Number.isInteger(m.k) || m.k < 1 || m.k > 20)) return 'Field "k" must be a whole number from 1 to 20.';
+  if (m.history !== undefined && (!Array.isArray(m.history) || m.history.length > 20 || m.history.some((h) => typeof h !== 'string' || h.length > 2000))) {
+    return 'Field "history" must be an array of at most 20 earlier questions (strings up to 2000 characters).';
+  }
   if (m.filters !== undefined) {
     if (typeof m.filters !== 'object' || m.filters === null || Array.isArray(m.filters)) return 'Field "filters" must be an object.';
     for (const [key, value] of Object.entries(m.filters)) {

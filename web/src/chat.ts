@@ -47,7 +47,8 @@ function newRequestId(): string {
 export class Chat {
   private readonly turns = new Map<string, Turn>();
   /** Whether the server-side conversation on the current socket has earlier questions in it. */
-  private hasContext = false;
+  /** Questions answered so far in this conversation, oldest first; sent with every ask. */
+  private asked: string[] = [];
 
   constructor(
     private readonly list: HTMLElement,
@@ -67,14 +68,8 @@ export class Chat {
 
   /** Called after each hello: anything typed while offline goes out now, in order. */
   onReady(reconnected: boolean): void {
-    if (reconnected && this.hasContext) {
-      // Conversation memory lives in the server's socket; a new socket starts from nothing.
-      this.systemLine(
-        'Reconnected. The server no longer remembers the earlier questions, so ask follow-ups in full.',
-        'notice',
-      );
-      this.hasContext = false;
-    }
+    // Every ask carries the conversation so far, so a reconnect (or a restarted server) loses nothing.
+    void reconnected;
     // In the order they appear on screen, which is the order follow-ups were written in.
     const queued = [...this.turns.values()].filter((t) => t.phase === 'queued').sort((a, b) => a.seq - b.seq);
     for (const turn of queued) this.dispatch(turn);
@@ -95,7 +90,7 @@ export class Chat {
     this.turns.clear();
     this.list.replaceChildren();
     this.intro.hidden = false;
-    this.hasContext = false;
+    this.asked = [];
     announce('New conversation');
   }
 
@@ -148,9 +143,8 @@ export class Chat {
   /** Sends now when connected, otherwise waits (visibly) for the next hello. */
   private dispatch(turn: Turn): void {
     window.clearTimeout(turn.failTimer);
-    if (this.socket.send({ type: 'ask', id: turn.id, question: turn.question })) {
+    if (this.socket.send({ type: 'ask', id: turn.id, question: turn.question, history: this.asked.slice(-8) })) {
       turn.phase = 'sent';
-      this.hasContext = true;
       this.setStatus(turn, 'Sent, waiting for the server…', true);
       return;
     }
@@ -197,11 +191,13 @@ export class Chat {
   }
 
   private onDone(turn: Turn, message: DoneMessage): void {
+    this.asked.push(turn.question);
     const { answer } = message;
     turn.phase = 'done';
     // Streamed cards are replaced by the final list: `done` is authoritative. Keep keyboard focus on
     // the same citation if the user had already tabbed into a card.
-    const focused = document.activeElement?.closest('.passage')?.getAttribute('data-citation') ?? null;
+    const active = document.activeElement;
+    const focused = active !== null && turn.body.contains(active) ? (active.closest('.passage')?.getAttribute('data-citation') ?? null) : null;
     this.stickToBottom(() => {
       this.renderMeta(turn, answer.question, answer.searched, answer.filters);
       turn.body.replaceChildren(...this.renderAnswer(answer));

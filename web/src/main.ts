@@ -42,7 +42,7 @@ const socket = new ReconnectingSocket(wsUrl, {
     if (hello.protocol !== PROTOCOL_VERSION) {
       statusText.textContent = `Connected (protocol ${hello.protocol}, expected ${PROTOCOL_VERSION})`;
     }
-    if (reconnected || connectedOnce) announce('Connection restored');
+    if (reconnected) announce('Connection restored');
     connectedOnce = true;
     chat.onReady(reconnected);
   },

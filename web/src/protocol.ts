@@ -7,7 +7,7 @@ export type { Answer, CableMeta, Citation, Filters, Passage, Span };
 export const PROTOCOL_VERSION = 1;
 
 export type ClientMessage =
-  | { type: 'ask'; id: string; question: string; k?: number; filters?: Filters }
+  | { type: 'ask'; id: string; question: string; k?: number; filters?: Filters; history?: string[] }
   | { type: 'reset'; id?: string };
 
 export interface HelloMessage {

@@ -1,0 +1,232 @@
+/**
+ * Line-level clean-up of a cable body, before any structure is read from it.
+ *
+ * The release converters left two kinds of damage that every later step would otherwise have
+ * to know about:
+ *  - things glued together that were separate lines in the telegram (the classification line
+ *    glued to the last routing address, "E.o. ... Tags: ... Subject: ..." on one line, the next
+ *    paragraph "2. (C)" run on after the previous sentence, a heading run on after a paragraph);
+ *  - furniture printed inside the prose (page banners "PHNOM PENH 00000246  004 OF 005", SIPDIS
+ *    tokens, "partial extract" notices, classified-website plugs, page classification lines).
+ *
+ * This module undoes both and hands back trimmed lines. Removing a banner must not split the
+ * paragraph it interrupted, so the blank lines around removed furniture are dropped too, unless
+ * the text before it had visibly finished a sentence.
+ */
+
+import {
+  CLASSIFICATION_LINE,
+  CLASSIFICATION_ONLY,
+  EO_LINE,
+  GLUED_CLASSIFICATION_LINE,
+  SUBJECT_LINE,
+  TAGS_LINE,
+  WEEKDAY_STAMP,
+  endsSentence,
+  readMarking,
+} from './patterns.js';
+
+export interface Line {
+  text: string;
+  /**
+   * True when this line was cut out of the middle of a printed line because a numbered,
+   * marked paragraph ("... end. 2. (C) Next ...") had been run on there.
+   */
+  midline: boolean;
+}
+
+const PARTIAL_EXTRACT =
+  /This record is a partial extract of the original cable\.\s*The full text of the original cable is not available\.?/g;
+
+export interface CleanOptions {
+  /** Post part of the ref id ("PHNOMPENH" for 09PHNOMPENH246), to recognise page banners. */
+  post: string | null;
+}
+
+export function cleanBody(raw: readonly string[], options: CleanOptions): Line[] {
+  let lines = raw
+    .join('\n')
+    .replace(PARTIAL_EXTRACT, '\n')
+    .replace(new RegExp(`(\\S)(${WEEKDAY_STAMP.source})`, 'g'), '$1\n$2')
+    .split('\n');
+  lines = splitGluedHeaderLines(lines);
+  lines = lines.flatMap(splitRunOnHeading);
+
+  const out: Array<{ text: string; midline: boolean; furniture: boolean }> = [];
+  for (const original of lines) {
+    const wasBlank = original.trim() === '';
+    let text = removeOldPageMarks(removeInlineBanners(original, options.post));
+    text = text.replace(/\bSIPDIS\b/g, ' ');
+    const { keep, tail } = stripBoilerplate(text);
+    text = keep.replace(/\s+$/, '').replace(/^\s+/, '');
+    const furniture = !wasBlank && (text === '' || CLASSIFICATION_ONLY.test(text));
+    if (furniture) {
+      out.push({ text: '', midline: false, furniture: true });
+    } else {
+      splitRunOnParagraphs(text).forEach((piece, i) => out.push({ text: piece, midline: i > 0, furniture: false }));
+    }
+    if (tail) out.push({ text: tail, midline: false, furniture: false });
+  }
+  return closeGaps(out);
+}
+
+/**
+ * Removing furniture leaves the blank lines that framed it. When the text before it stops
+ * mid-sentence the paragraph continues after it, so those blanks go; otherwise one blank stays
+ * so that a heading or a new paragraph after a page break is still seen as such.
+ */
+function closeGaps(lines: Array<{ text: string; midline: boolean; furniture: boolean }>): Line[] {
+  const result: Line[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i]!;
+    if (line.text !== '' || (!line.furniture && !runHasFurniture(lines, i))) {
+      result.push({ text: line.text, midline: line.midline });
+      i++;
+      continue;
+    }
+    let j = i;
+    let hadBlank = false;
+    while (j < lines.length && lines[j]!.text === '') {
+      if (!lines[j]!.furniture) hadBlank = true;
+      j++;
+    }
+    const before = result.length > 0 ? result[result.length - 1]!.text : '';
+    if (hadBlank && (before === '' || endsSentence(before))) result.push({ text: '', midline: false });
+    i = j;
+  }
+  return result;
+}
+
+function runHasFurniture(lines: ReadonlyArray<{ text: string; furniture: boolean }>, from: number): boolean {
+  for (let j = from; j < lines.length && lines[j]!.text === ''; j++) if (lines[j]!.furniture) return true;
+  return false;
+}
+
+/**
+ * Before the SUBJECT/TAGS lines: put the classification line back on its own line, and split
+ * the one-line "E.o. 12958: ... Tags: ... Subject: ..." form of partial extracts.
+ */
+function splitGluedHeaderLines(lines: string[]): string[] {
+  const out: string[] = [];
+  let inRouting = true;
+  for (const line of lines) {
+    const t = line.trim();
+    if (inRouting && !CLASSIFICATION_LINE.test(t)) {
+      const m = GLUED_CLASSIFICATION_LINE.exec(t);
+      if (m && m[1] && m[2]) {
+        out.push(m[1], m[2]);
+        continue;
+      }
+    }
+    if (EO_LINE.test(t) || TAGS_LINE.test(t) || SUBJECT_LINE.test(t)) inRouting = false;
+    if (EO_LINE.test(t) || TAGS_LINE.test(t)) {
+      out.push(...t.split(/\s+(?=(?:TAGS\b\s*:?\s*[A-Za-z]{2}|SUBJ(?:ECT)?\s*:))/i));
+    } else if (SUBJECT_LINE.test(t)) {
+      out.push(...t.split(/\s+(?=(?:Classified\s+By|REF|REFS|REFTEL|REFTELS)\s*:)/i));
+    } else {
+      out.push(line);
+    }
+  }
+  return out;
+}
+
+const DASHES = String.raw`[-—–]{5,}[-—– ]*`;
+/** "... sentence. ----- Combined with Operational Cooperation -----" */
+const BOXED_RUN_ON = new RegExp(String.raw`^(.*?\S)?\s*${DASHES}\s+(\S.{1,88}?)\s+${DASHES}$`);
+/** "... sentence. Seeking Commercial Advice ————————" */
+const UNDERLINED_RUN_ON = new RegExp(String.raw`^(.*[.!?")”])\s+([A-Z][^.!?]{1,88}?)\s+${DASHES}$`);
+/** "Comment -------" on one line. */
+const SAME_LINE_UNDERLINE = new RegExp(String.raw`^([^-—–\s].{1,88}?)\s+${DASHES}$`);
+
+/** Headings whose underline the converter joined onto the heading or onto the paragraph before. */
+function splitRunOnHeading(line: string): string[] {
+  const t = line.trim();
+  const rule = '-----';
+  let m = BOXED_RUN_ON.exec(t);
+  if (m && m[2]) return m[1] ? [m[1], rule, m[2], rule] : [rule, m[2], rule];
+  m = UNDERLINED_RUN_ON.exec(t);
+  if (m && m[1] && m[2] && m[1].length > 90) return [m[1], m[2], rule];
+  m = SAME_LINE_UNDERLINE.exec(t);
+  if (m && m[1] && !/^¶?\s*\d{1,3}\s*\./.test(m[1])) return [m[1], rule];
+  return [line];
+}
+
+/**
+ * Page banners: "PHNOM PENH 00000246  004 OF 005", "MADRID 00002281 001.2 OF 002", alone on a
+ * line or, in one-line-per-paragraph files, in mid-sentence. The post name in front of the
+ * 8-digit serial is matched against the ref's post so that a capitalised word of prose before
+ * it is not eaten with it.
+ */
+function removeInlineBanners(line: string, post: string | null): string {
+  return line.replace(
+    /((?:[A-Z][A-Za-z.'()-]*\s+){0,4})\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+(?:\d{3}|\d{1,2}\.\.\.)/g,
+    (_match, words: string) => {
+      const kept = words.trim() === '' ? [] : words.trim().split(/\s+/);
+      const eaten = postWordCount(kept, post);
+      return `${kept.slice(0, kept.length - eaten).join(' ')} `;
+    },
+  );
+}
+
+/** How many trailing words of `words` spell (a prefix of) the post name. */
+function postWordCount(words: string[], post: string | null): number {
+  const squash = (ws: string[]) => ws.join('').toUpperCase().replace(/[^A-Z]/g, '');
+  if (post) {
+    for (let k = Math.min(words.length, 4); k >= 1; k--) {
+      const spelled = squash(words.slice(words.length - k));
+      if (spelled.length >= 3 && (post.startsWith(spelled) || spelled.startsWith(post))) return k;
+    }
+  }
+  // Unknown post: take the upper-case words directly in front (post names are printed in caps).
+  let k = 0;
+  while (k < words.length && k < 3 && /^[A-Z.'-]+$/.test(words[words.length - 1 - k]!)) k++;
+  return k;
+}
+
+/** 1990s telegram page tops: "PAGE 02 HARARE 06677 01 OF 03 291400Z", "PAGE 03 RUEHFRA0170 S E C R E T". */
+function removeOldPageMarks(line: string): string {
+  if (/^\s*PAGE \d{2}\s+RUEH\w+\s/.test(line)) return '';
+  return line.replace(/^\s*PAGE \d{2}\s+.*?\d{2} OF \d{2}\s+\d{6}Z\s*/, '').replace(/^ACTION\s+[A-Z]+-\d\d\s*$/, '');
+}
+
+/**
+ * Post plugs for their classified web sites ("Please visit Paris' Classified Website at:" and
+ * the URL on the next line). They are appended to the last paragraph and say nothing. A
+ * signature the converter ran onto the URL line is handed back separately.
+ */
+function stripBoilerplate(line: string): { keep: string; tail: string | null } {
+  const t = line.trim();
+  const isPlug =
+    /classified\s+web\s?site/i.test(t) ||
+    /^(?:https?:\/\/|www\.|\(?www\.|gov\.gov\/)\S*(?:sgov|intelink)/i.test(t) ||
+    /^(?:https?:\/\/|\(?www\.)\S*(?:sgov|intelink)/i.test(t) ||
+    /^gov\.gov\//i.test(t) ||
+    /^You can also access this site/i.test(t) ||
+    /^Classified SIPRNET (?:web)?site\.?$/i.test(t) ||
+    /^For more reporting from .{1,40} visit:?$/i.test(t) ||
+    /SIPRNET home page/i.test(t);
+  if (!isPlug) return { keep: line, tail: null };
+  const signature = /(?:sgov|intelink)\S*(?:\s\S+)*?\s+([A-Z][A-Za-z'-]+)$/.exec(t);
+  return { keep: '', tail: signature && signature[1] && !/[/_:]/.test(signature[1]) ? signature[1] : null };
+}
+
+/**
+ * "... he said. 2. (C) Next paragraph ..." — a numbered paragraph run onto the end of the
+ * previous one. Split only where a sentence has ended and the number is followed by a genuine
+ * portion marking; whether the number really continues the sequence is decided later.
+ */
+function splitRunOnParagraphs(text: string): string[] {
+  const pieces: string[] = [];
+  const re = /([.!?")\]”’])\s+(\d{1,2})\s?\.\s?(?=\()/g;
+  let start = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const at = m.index + m[1]!.length;
+    const after = text.slice(at).trimStart().replace(/^\d{1,2}\s?\.\s?/, '');
+    if (!readMarking(after)) continue;
+    pieces.push(text.slice(start, at).trim());
+    start = at;
+  }
+  pieces.push(text.slice(start).trim());
+  return pieces.filter((p, i) => p !== '' || i === 0);
+}

@@ -1,0 +1,87 @@
+/**
+ * End to end in a real browser: Debian's Chromium driven by playwright-core against the real server
+ * (real index of the seed cable, real model), as a user would use it.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from '../../src/serve/index.js';
+import { seedChat } from '../support/seed-index.js';
+import { ensureWebBuilt } from '../support/web-build.js';
+
+const SHOTS = join(import.meta.dirname, '..', '.artifacts');
+let app: FastifyInstance;
+let base: string;
+let browser: Browser;
+let page: Page;
+let dispose: () => Promise<void>;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const webRoot = await ensureWebBuilt();
+  const seed = await seedChat();
+  dispose = seed.dispose;
+  app = await buildServer({ chat: seed.chat, webRoot });
+  base = await app.listen({ port: 0, host: '127.0.0.1' });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'cablechat-chromium-'))}`,
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await dispose?.();
+});
+
+async function ask(question: string) {
+  const before = await page.locator('.answer').count();
+  await page.fill('#question', question);
+  await page.keyboard.press('Enter');
+  const answer = page.locator('.answer').nth(before);
+  await expect.poll(() => answer.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+  return answer;
+}
+
+describe('web chat in Chromium', () => {
+  it('answers with a highlighted, cited paragraph and opens it in the cable viewer', async () => {
+    await page.goto(base);
+    await expect.poll(() => page.locator('#status').getAttribute('data-state'), { timeout: 15_000 }).toBe('open');
+    const answer = await ask('How many children can the Poipet Transit Center house?');
+    const first = answer.locator('.passage').first();
+    expect(await first.locator('.citation').innerText()).toBe('09PHNOMPENH246 ¶10');
+    const marked = await first.locator('.passage-text mark').allInnerTexts();
+    expect(marked.join(' ')).toContain('10 children');
+    await page.screenshot({ path: join(SHOTS, 'answer.png'), fullPage: false });
+
+    await first.locator('.citation').click();
+    await page.waitForURL(/\/cable\/09PHNOMPENH246#p10$/);
+    const cited = page.locator('#viewer .cited');
+    await expect.poll(() => cited.count(), { timeout: 10_000 }).toBe(1);
+    expect(await cited.getAttribute('id')).toBe('p10');
+    expect(await cited.innerText()).toContain('10 children at a time');
+    expect(await cited.isVisible()).toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'viewer.png'), fullPage: false });
+
+    // Back to the chat: the conversation is still there.
+    await page.goBack();
+    await expect.poll(() => page.locator('.answer').count()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('shows cable text as text, never as HTML', async () => {
+    await page.goto(base);
+    const answer = await ask('<img src=x onerror="window.__pwned=1"> How many brothels did Oum Sath suspect?');
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await answer.locator('img').count()).toBe(0);
+  });
+});
