@@ -1,5 +1,5 @@
 /**
- * npm run eval -- --qa FILE.jsonl [--cables PATH...] [--index DIR] [--k 10] [--mode full|dense|lexical|fused|all]
+ * npm run eval -- --qa FILE.jsonl [--cables PATH...] [--index DIR] [--k 10] [--mode full|rerank|dense|lexical|fused|all]
  *                 [--split tune|heldout|all] [--json]
  * Without --index, the cables (default: the bundled seed) are ingested into a temporary index first.
  */
@@ -8,10 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCablechat } from '../cablechat.js';
-import { loadQa, QaFormatError, runEval, type Metrics } from '../eval/index.js';
+import { loadQa, QaFormatError, runEval, type EvalMode, type Metrics } from '../eval/index.js';
 import { buildIndex } from '../index/index.js';
 import { IndexError } from '../index/store.js';
-import type { Mode } from '../retrieve/index.js';
 
 const program = new Command('eval')
   .description('Measure answer quality on a question set (format: eval/README.md).')
@@ -20,7 +19,7 @@ const program = new Command('eval')
   .option('--index <dir>', 'index folder to use (and to ingest --cables into); default: a temporary one')
   .option('--model <model>', 'embedding model for a new index', 'auto')
   .option('--k <n>', 'passages per question', (v) => Number(v), 10)
-  .addOption(new Option('--mode <mode>', 'pipeline stage to measure').choices(['full', 'dense', 'lexical', 'fused', 'all']).default('full'))
+  .addOption(new Option('--mode <mode>', 'pipeline stage to measure').choices(['full', 'rerank', 'dense', 'lexical', 'fused', 'all']).default('full'))
   .addOption(new Option('--split <split>', 'which questions').choices(['tune', 'heldout', 'all']).default('all'))
   .option('--json', 'print one JSON object (with --mode all: one per mode, keyed by mode)')
   .option('--misses', 'list the questions whose first passage was wrong')
@@ -32,7 +31,7 @@ try {
   const e = err as CommanderError;
   process.exit(e.code === 'commander.helpDisplayed' ? 0 : 2);
 }
-const opts = program.opts<{ qa: string; cables?: string[]; index?: string; model: string; k: number; mode: Mode | 'all'; split: string; json?: boolean; misses?: boolean }>();
+const opts = program.opts<{ qa: string; cables?: string[]; index?: string; model: string; k: number; mode: EvalMode | 'all'; split: string; json?: boolean; misses?: boolean }>();
 const log = (l: string) => process.stderr.write(`${l}\n`);
 
 let items;
@@ -54,7 +53,7 @@ try {
     log(`index: ${report.indexed.cables} cables, ${report.indexed.paragraphs} paragraphs (${report.embedded} segments embedded, ${report.unchanged} cables unchanged, ${report.rejected.length} rejected)`);
   }
   const chat = await openCablechat({ indexDir, log });
-  const modes: Mode[] = opts.mode === 'all' ? ['dense', 'lexical', 'fused', 'full'] : [opts.mode];
+  const modes: EvalMode[] = opts.mode === 'all' ? ['dense', 'lexical', 'fused', 'rerank', 'full'] : [opts.mode];
   const results: Metrics[] = [];
   for (const mode of modes) results.push(await runEval(chat, items, { k: opts.k, mode }));
   await chat.close();

@@ -6,12 +6,16 @@ import type { Cablechat } from '../cablechat.js';
 import type { Passage } from '../domain.js';
 import type { Mode } from '../retrieve/index.js';
 import { citationFor } from '../chunk/index.js';
+import { followUpContext } from '../answer/index.js';
 import type { QaItem } from './qa.js';
 
 export { loadQa, QaFormatError, type QaItem } from './qa.js';
 
+/** Stages of the retriever alone, plus "full": the answer a user gets (reranked, folded, may abstain). */
+export type EvalMode = Exclude<Mode, 'full'> | 'rerank' | 'full';
+
 export interface Metrics {
-  mode: Mode;
+  mode: EvalMode;
   questions: number;
   answerable: number;
   unanswerable: number;
@@ -35,7 +39,7 @@ export interface Metrics {
 
 const norm = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
 
-export async function runEval(chat: Cablechat, items: QaItem[], opts: { k?: number; mode?: Mode } = {}): Promise<Metrics> {
+export async function runEval(chat: Cablechat, items: QaItem[], opts: { k?: number; mode?: EvalMode } = {}): Promise<Metrics> {
   const k = Math.max(opts.k ?? 10, 10);
   const mode = opts.mode ?? 'full';
   const lat: number[] = [];
@@ -103,13 +107,13 @@ export async function runEval(chat: Cablechat, items: QaItem[], opts: { k?: numb
 }
 
 /** The full pipeline answers (and may abstain); single stages only rank, so they never abstain. */
-async function retrieveFor(chat: Cablechat, item: QaItem, k: number, mode: Mode): Promise<{ passages: Passage[]; abstained: boolean }> {
+async function retrieveFor(chat: Cablechat, item: QaItem, k: number, mode: EvalMode): Promise<{ passages: Passage[]; abstained: boolean }> {
   if (mode === 'full') {
     const a = await chat.ask({ question: item.question, history: item.history, k });
     return { passages: a.passages, abstained: a.abstained };
   }
-  const context = item.history?.length ? item.history.slice(-1) : undefined;
-  const res = await chat.retriever.search({ question: item.question, context, k, mode });
+  const context = followUpContext(item.question, item.history ?? []);
+  const res = await chat.retriever.search({ question: item.question, context, k, mode: mode === 'rerank' ? 'full' : mode });
   return {
     abstained: false,
     passages: res.ranked.map((r) => ({

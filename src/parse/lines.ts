@@ -20,11 +20,11 @@ import {
   EO_LINE,
   GLUED_CLASSIFICATION_LINE,
   SUBJECT_LINE,
-  TAGS_LINE,
   WEEKDAY_STAMP,
   endsSentence,
   readMarking,
 } from './patterns.js';
+import { readNumberedLine } from './numbering.js';
 
 export interface Line {
   text: string;
@@ -34,6 +34,9 @@ export interface Line {
    */
   midline: boolean;
 }
+
+/** Table markup left by the HTML viewer pages ("<br>", "</td></tr>"). */
+const HTML_TAG = /<\/?(?:br|td|tr|table|tbody|p|div|span|pre|strong|b|i|em|u|font)\b[^>]*>/gi;
 
 const PARTIAL_EXTRACT =
   /This record is a partial extract of the original cable\.\s*The full text of the original cable is not available\.?/g;
@@ -53,11 +56,14 @@ export function cleanBody(raw: readonly string[], options: CleanOptions): Line[]
   lines = lines.flatMap(splitRunOnHeading);
 
   const out: Array<{ text: string; midline: boolean; furniture: boolean }> = [];
+  let inPlug = false;
   for (const original of lines) {
     const wasBlank = original.trim() === '';
     let text = removeOldPageMarks(removeInlineBanners(original, options.post));
-    text = text.replace(/\bSIPDIS\b/g, ' ');
-    const { keep, tail } = stripBoilerplate(text);
+    text = text.replace(/\bSIPDIS\b/g, ' ').replace(HTML_TAG, ' ');
+    const plug = stripBoilerplate(text, inPlug);
+    if (!wasBlank) inPlug = plug.isPlug;
+    const { keep, tail } = plug;
     text = keep.replace(/\s+$/, '').replace(/^\s+/, '');
     const furniture = !wasBlank && (text === '' || CLASSIFICATION_ONLY.test(text));
     if (furniture) {
@@ -104,28 +110,33 @@ function runHasFurniture(lines: ReadonlyArray<{ text: string; furniture: boolean
 }
 
 /**
- * Before the SUBJECT/TAGS lines: put the classification line back on its own line, and split
- * the one-line "E.o. 12958: ... Tags: ... Subject: ..." form of partial extracts.
+ * Before the SUBJECT line: put the classification line back on its own line, and split lines
+ * like "E.o. 12958: ... Tags: ... Subject: ..." (partial extracts) or "DEPARTMENT FOR WHA E.O.
+ * 12958: ... TAGS: ..." into one line per item.
  */
 function splitGluedHeaderLines(lines: string[]): string[] {
   const out: string[] = [];
-  let inRouting = true;
+  let inFront = true;
   for (const line of lines) {
     const t = line.trim();
-    if (inRouting && !CLASSIFICATION_LINE.test(t)) {
-      const m = GLUED_CLASSIFICATION_LINE.exec(t);
-      if (m && m[1] && m[2]) {
-        out.push(m[1], m[2]);
-        continue;
-      }
-    }
-    if (EO_LINE.test(t) || TAGS_LINE.test(t) || SUBJECT_LINE.test(t)) inRouting = false;
-    if (EO_LINE.test(t) || TAGS_LINE.test(t)) {
-      out.push(...t.split(/\s+(?=(?:TAGS\b\s*:?\s*[A-Za-z]{2}|SUBJ(?:ECT)?\s*:))/i));
-    } else if (SUBJECT_LINE.test(t)) {
-      out.push(...t.split(/\s+(?=(?:Classified\s+By|REF|REFS|REFTEL|REFTELS)\s*:)/i));
-    } else {
+    if (!inFront) {
       out.push(line);
+      continue;
+    }
+    const m = CLASSIFICATION_LINE.test(t) ? null : GLUED_CLASSIFICATION_LINE.exec(t);
+    const pieces = m && m[1] && m[2] ? [m[1], m[2]] : [t];
+    for (const piece of pieces) {
+      const items = piece.split(/\s+(?=(?:E\.\s?O\.\s?1\d{4}|EO\s1\d{4}|TAGS\s*:|SUBJ(?:ECT)?\s*:))/i);
+      for (const item of items) {
+        if (SUBJECT_LINE.test(item)) {
+          inFront = false;
+          out.push(...item.split(/\s+(?=(?:Classified\s+By|REF|REFS|REFTEL|REFTELS)\s*:)/i));
+        } else if (EO_LINE.test(item)) {
+          out.push(...item.split(/\s+(?=TAGS\b\s*:?\s*[A-Za-z]{2})/i));
+        } else {
+          out.push(item);
+        }
+      }
     }
   }
   return out;
@@ -160,7 +171,7 @@ function splitRunOnHeading(line: string): string[] {
  */
 function removeInlineBanners(line: string, post: string | null): string {
   return line.replace(
-    /((?:[A-Z][A-Za-z.'()-]*\s+){0,4})\d{8}\s+\d{3}(?:\.\d)?\s+OF\s+(?:\d{3}|\d{1,2}\.\.\.)/g,
+    /((?:[A-Z][A-Za-z.'()-]*\s+){0,4})\d{8}\s+\d{3}(?:\.\d)?\s+[Oo][Ff]\s+(?:\d{3}|\d{1,2}\.\.\.)/g,
     (_match, words: string) => {
       const kept = words.trim() === '' ? [] : words.trim().split(/\s+/);
       const eaten = postWordCount(kept, post);
@@ -191,24 +202,43 @@ function removeOldPageMarks(line: string): string {
 }
 
 /**
- * Post plugs for their classified web sites ("Please visit Paris' Classified Website at:" and
- * the URL on the next line). They are appended to the last paragraph and say nothing. A
- * signature the converter ran onto the URL line is handed back separately.
+ * Posts' plugs for their classified web sites ("Please visit Paris' Classified Website at:"
+ * and the URL on the next line). They are appended to the last paragraph and say nothing. A
+ * signature the converter ran onto the URL line is handed back separately. A URL alone on a
+ * line is only dropped right after a plug: elsewhere it is part of a paragraph
+ * ("A word version of this document will be posted at www.state.sgov.gov/demarche.").
  */
-function stripBoilerplate(line: string): { keep: string; tail: string | null } {
+function stripBoilerplate(line: string, afterPlug: boolean): { keep: string; tail: string | null; isPlug: boolean } {
   const t = line.trim();
-  const isPlug =
+  // In one-line-per-paragraph files the plug is run onto the last paragraph: cut it off there.
+  const runOn = /\s(?:Please\s+)?[Vv]isit\s[^.]{0,60}?[Cc]lassified\s+[Ww]eb\s?[Ss]ite\b.*$/.exec(t);
+  if (runOn && runOn.index > 0) {
+    const before = t.slice(0, runOn.index);
+    const numbered = readNumberedLine(before);
+    // "¶15. (U) Visit Embassy Kiev's classified website at:" is a paragraph of its own; leave it be.
+    if (numbered && numbered.rest.trim() === '') return { keep: line, tail: null, isPlug: false };
+    return { keep: before, tail: signatureAfterUrl(runOn[0]), isPlug: true };
+  }
+  if (readNumberedLine(t) !== null) return { keep: line, tail: null, isPlug: false };
+  const opensPlug =
     /classified\s+web\s?site/i.test(t) ||
-    /^(?:https?:\/\/|www\.|\(?www\.|gov\.gov\/)\S*(?:sgov|intelink)/i.test(t) ||
-    /^(?:https?:\/\/|\(?www\.)\S*(?:sgov|intelink)/i.test(t) ||
-    /^gov\.gov\//i.test(t) ||
-    /^You can also access this site/i.test(t) ||
-    /^Classified SIPRNET (?:web)?site\.?$/i.test(t) ||
-    /^For more reporting from .{1,40} visit:?$/i.test(t) ||
-    /SIPRNET home page/i.test(t);
-  if (!isPlug) return { keep: line, tail: null };
-  const signature = /(?:sgov|intelink)\S*(?:\s\S+)*?\s+([A-Z][A-Za-z'-]+)$/.exec(t);
-  return { keep: '', tail: signature && signature[1] && !/[/_:]/.test(signature[1]) ? signature[1] : null };
+    /^(?:Please\s+)?visit\b.{0,80}\b(?:at|site|blog|forum|portal):?$/i.test(t) ||
+    /^For more reporting from .{1,40} visit:?$/i.test(t);
+  const continuesPlug =
+    afterPlug &&
+    (/^(?:https?:\/\/|www\.|\(?www\.|gov\.gov\/)/i.test(t) ||
+      /(?:sgov|intelink)\.gov/i.test(t) ||
+      /^You can also access this site/i.test(t) ||
+      /^Classified SIPRNET (?:web)?site\.?$/i.test(t) ||
+      /SIPRNET home page/i.test(t));
+  if (!opensPlug && !continuesPlug) return { keep: line, tail: null, isPlug: false };
+  return { keep: '', tail: signatureAfterUrl(t), isPlug: true };
+}
+
+/** "... index. cfm Tuttle": the signature the converter ran onto the plug's URL. */
+function signatureAfterUrl(text: string): string | null {
+  const m = /(?:(?:\.gov|\.cfm|cfm)\S*(?:\s\S+)*?|\*{3,}|[Ww]ebsite\.?)\s+\/?\s*([A-Z][A-Za-z'-]+)$/.exec(text.trim());
+  return m && m[1] && !/[/_:]/.test(m[1]) ? m[1] : null;
 }
 
 /**

@@ -60,6 +60,7 @@ const ROUTING: RegExp[] = [
   /^(?:INFO\s+)?LOG-\d\d/,
   /^[A-Z]{2,6}-\d\d(?:\s+[A-Z]{1,6}-\d\d)+/, // continuation of the ACTION/INFO office list
   /^-{10,}[A-Z0-9]+\s+\d{6}Z/,
+  /^(?:R[A-Z]{5,7}\s*){2,}$/, // bare routing indicators continuing a precedence line
   /^BT$/,
   /^NNNN$/i,
 ];
@@ -78,6 +79,7 @@ const CORRECTED = /^(?:C O R R E C T|CORRECTED COPY|CORRECTION)/i;
  */
 export function isFrontMatterJunk(line: string): boolean {
   return (
+    /^(?:CX[A-Z]+|ACTION|INFO|DISSEMINATION|CHARGE|APPROVED|DRAFTED|CLEARED|CAPTIONS|TELEGRAM)\s*:/.test(line) ||
     CAVEAT.test(line) ||
     CORRECTED.test(line) ||
     EO_LINE.test(line) ||

@@ -122,6 +122,7 @@ function findTags(lines: readonly string[]): string[] {
   for (let i = at + 1; i < lines.length; i++) {
     const next = lines[i]!.trim();
     if (!/^[A-Z]{2,6}(?:[\s,]+[A-Z]{2,6})*[\s,]*$/.test(next) || SUBJECT_LINE.test(next)) break;
+    if (/^(?:NOFORN|EXDIS|NODIS|LIMDIS|STADIS)\b/.test(next)) break;
     text += ` ${next}`;
   }
   const tags: string[] = [];

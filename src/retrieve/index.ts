@@ -48,6 +48,8 @@ const DEPTH = 50;
 
 export class Retriever {
   private idfCache = new Map<string, number>();
+  private df = new Map<string, number>();
+  private paragraphCount = 0;
   private idfGeneration = -1;
 
   constructor(
@@ -80,6 +82,7 @@ export class Retriever {
     });
 
     const idf = this.idf([...terms, ...contextTerms]);
+    const unseen = terms.length ? terms.filter((t) => this.df.get(t) === 0).length / terms.length : 0;
     const maxBm25 = Math.max(1e-9, ...lexical.map((l) => l.score));
     const ranked: Ranked[] = [];
     for (const [id, f] of fused) {
@@ -97,8 +100,7 @@ export class Retriever {
         segments: segs,
         rrf: f.rrf,
         bm25: (f.bm25 ?? 0) / maxBm25,
-        denseRank: f.denseRank,
-        lexRank: f.lexRank,
+        unseen,
       });
       const score = mode === 'dense' ? feats.denseMax : mode === 'lexical' ? f.bm25 ?? 0 : mode === 'fused' ? f.rrf : rerankScore(feats);
       ranked.push({ paragraph, cable, score, features: feats, segments: segs });
@@ -135,14 +137,17 @@ export class Retriever {
     const gen = this.store.generation();
     if (gen !== this.idfGeneration) {
       this.idfCache.clear();
+      this.df.clear();
       this.idfGeneration = gen;
+      this.paragraphCount = this.store.stats().paragraphs;
     }
-    const n = Math.max(1, this.store.stats().paragraphs);
+    const n = Math.max(1, this.paragraphCount);
     const out = new Map<string, number>();
     for (const t of terms) {
       let v = this.idfCache.get(t);
       if (v === undefined) {
         const df = this.store.documentFrequency(t);
+        this.df.set(t, df);
         v = Math.log(1 + (n - df + 0.5) / (df + 0.5));
         this.idfCache.set(t, v);
       }

@@ -24,6 +24,8 @@ export interface Features {
   contextCoverage: number;
   /** The question asks for a number (or a time) and the best sentence has one. */
   typeMatch: number;
+  /** Share of the question's terms that occur nowhere in the index: a strong sign the cables cannot answer. */
+  unseen: number;
   /** Best sentences (offsets into the paragraph text), best first. */
   best: { span: Span; score: number }[];
 }
@@ -38,8 +40,7 @@ export interface FeatureInput {
   segments: { start: number; end: number; similarity: number }[];
   rrf: number;
   bm25: number;
-  denseRank?: number;
-  lexRank?: number;
+  unseen: number;
 }
 
 export const WEIGHTS = {
@@ -47,10 +48,10 @@ export const WEIGHTS = {
   bm25: 0.2,
   denseMax: 0.6,
   denseTop2: 0.2,
-  coverage: 0.5,
+  coverage: 0.3,
   sentenceCoverage: 0.9,
-  contextCoverage: 0.3,
-  typeMatch: 0.15,
+  contextCoverage: 0.5,
+  typeMatch: 0,
 };
 
 export function rerankScore(f: Features, w = WEIGHTS): number {
@@ -107,6 +108,7 @@ export function features(input: FeatureInput): Features {
     sentenceCoverage,
     contextCoverage,
     typeMatch,
+    unseen: input.unseen,
     best,
   };
 }

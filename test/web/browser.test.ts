@@ -81,7 +81,7 @@ describe('web chat in Chromium', () => {
   it('shows cable text as text, never as HTML', async () => {
     await page.goto(base);
     const answer = await ask('<img src=x onerror="window.__pwned=1"> How many brothels did Oum Sath suspect?');
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await answer.locator('img').count()).toBe(0);
   });
 });

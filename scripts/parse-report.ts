@@ -1,0 +1,121 @@
+/**
+ * Parses every file in a folder of cables and reports what came out, so that a change to the
+ * parser can be judged on the whole corpus rather than on the cables one happened to look at.
+ *
+ *   npx tsx scripts/parse-report.ts [DIR] [--json]
+ *
+ * DIR defaults to ../shared/corpus/cablegate-2010 relative to the project. Always exits 0:
+ * files the parser refuses are part of the report, not a failure of it.
+ */
+
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CableParseError, decodeCableBytes } from '../src/parse/index.js';
+import { parseCableDetailed } from '../src/parse/cable.js';
+
+interface Failure {
+  file: string;
+  reason: string;
+}
+
+interface Report {
+  dir: string;
+  files: number;
+  parsed: number;
+  failed: number;
+  paragraphs: number;
+  numberedParagraphs: number;
+  preambleChunks: number;
+  noSubject: string[];
+  noNumberedParagraphs: string[];
+  noSignature: number;
+  noTags: number;
+  noDate: number;
+  /** Cables whose count of numbered paragraphs is not their highest printed number (gaps, repeats). */
+  countDiffersFromHighestNumber: Array<{ file: string; paragraphs: number; highest: number }>;
+  failures: Failure[];
+}
+
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const json = args.includes('--json');
+  const dir = resolve(args.find((a) => !a.startsWith('--')) ?? join(projectRoot, '../shared/corpus/cablegate-2010'));
+
+  const report: Report = {
+    dir,
+    files: 0,
+    parsed: 0,
+    failed: 0,
+    paragraphs: 0,
+    numberedParagraphs: 0,
+    preambleChunks: 0,
+    noSubject: [],
+    noNumberedParagraphs: [],
+    noSignature: 0,
+    noTags: 0,
+    noDate: 0,
+    countDiffersFromHighestNumber: [],
+    failures: [],
+  };
+
+  const names = (await readdir(dir)).sort();
+  for (const name of names) {
+    const path = join(dir, name);
+    if (!(await stat(path)).isFile()) continue;
+    report.files++;
+    try {
+      const { cable, printedNumbers } = parseCableDetailed(decodeCableBytes(await readFile(path)), name);
+      report.parsed++;
+      report.paragraphs += cable.paragraphs.length;
+      const numbered = cable.paragraphs.filter((p) => p.number !== null);
+      report.preambleChunks += cable.paragraphs.length - numbered.length;
+      if (cable.subject === null) report.noSubject.push(name);
+      if (cable.signature === null) report.noSignature++;
+      if (cable.tags.length === 0) report.noTags++;
+      if (cable.date === null) report.noDate++;
+      if (printedNumbers) {
+        report.numberedParagraphs += numbered.length;
+        const highest = Math.max(...numbered.map((p) => p.number ?? 0));
+        if (highest !== numbered.length) {
+          report.countDiffersFromHighestNumber.push({ file: name, paragraphs: numbered.length, highest });
+        }
+      } else {
+        report.noNumberedParagraphs.push(name);
+      }
+    } catch (err) {
+      report.failed++;
+      const reason = err instanceof CableParseError ? err.reason : `unexpected ${String(err)}`;
+      report.failures.push({ file: name, reason });
+    }
+  }
+
+  if (json) {
+    console.log(JSON.stringify(report, null, 2));
+    return;
+  }
+  const lines = [
+    `Parsed ${report.parsed} of ${report.files} files in ${report.dir} (${report.failed} rejected).`,
+    `Paragraphs: ${report.paragraphs} in total — ${report.numberedParagraphs} with printed numbers, ` +
+      `${report.preambleChunks} preamble chunks, ` +
+      `${report.paragraphs - report.numberedParagraphs - report.preambleChunks} numbered by position in unnumbered cables.`,
+    `Cables with no subject: ${report.noSubject.length}${list(report.noSubject)}`,
+    `Cables with no numbered paragraphs: ${report.noNumberedParagraphs.length}${list(report.noNumberedParagraphs)}`,
+    `Cables without signature: ${report.noSignature}, without TAGS: ${report.noTags}, without date: ${report.noDate}.`,
+    `Cables whose paragraph count differs from their highest number (gaps or repeats as printed): ` +
+      `${report.countDiffersFromHighestNumber.length}.`,
+  ];
+  console.log(lines.join('\n'));
+  if (report.failures.length > 0) {
+    console.log('\nRejected:');
+    for (const f of report.failures) console.log(`  ${f.file}: ${f.reason}`);
+  }
+}
+
+function list(names: string[]): string {
+  return names.length > 0 && names.length <= 30 ? ` (${names.join(', ')})` : '';
+}
+
+await main();
