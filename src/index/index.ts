@@ -11,7 +11,7 @@ export { IndexStore, IndexError, INDEX_FORMAT } from './store.js';
 export type { IngestReport, IngestProgress, Rejection } from './ingest.js';
 export { collectFiles } from './ingest.js';
 
-export interface BuildOptions extends Pick<IngestOptions, 'onProgress' | 'onPlan' | 'segmentWords'> {
+export interface BuildOptions extends Pick<IngestOptions, 'onProgress' | 'onPlan' | 'segmentWords' | 'batchSize'> {
   indexDir: string;
   model?: string;
   /** Embedding workers; default: one per core. 0 embeds in this thread (no worker start-up, one core). */

@@ -47,15 +47,17 @@ export function assembleNumbered(p: Parts, starts: readonly ParagraphStart[]): A
   const lead: string[] = [];
   const paragraphs: Paragraph[] = [];
   const seen = new Map<number, number>();
-  let current: { start: ParagraphStart; heading: string | null; parts: string[] } | null = null;
+  let current: { start: ParagraphStart; heading: string | null; parts: string[]; titled?: string } | null = null;
   let section: string | null = null;
 
   const flush = () => {
     if (!current) return;
-    const { start, heading, parts } = current;
-    // A numbered line that is only a heading ("¶5. WMD Proliferation Financing Issues") and has
-    // no text of its own still gets its number; its heading is then all it says.
-    const text = joinText(parts) || (scan.numbered.get(start.line) ?? '');
+    const { start, heading, parts, titled } = current;
+    // A number that only titles a section ("¶5. WMD Proliferation Financing Issues", or "¶6."
+    // alone above a heading) still gets its number; its heading is then all it says. A number
+    // with nothing at all after it is not a paragraph anyone can cite.
+    const text = joinText(parts) || (scan.numbered.get(start.line) ?? titled ?? '');
+    if (text === '') return;
     paragraphs.push({ number: start.number, key: keyFor(start.number, seen), heading, marking: start.marking, text });
   };
 
@@ -63,8 +65,15 @@ export function assembleNumbered(p: Parts, starts: readonly ParagraphStart[]): A
     if (front.dropped.has(i) || scan.rules.has(i)) continue;
     const heading = headingAt.get(i);
     if (heading) {
-      if (nextContentOpens(lines, heading, p, opensParagraph)) section = heading.text;
-      else (current ? current.parts : lead).push(heading.text);
+      if (nextContentOpens(lines, heading, p, opensParagraph)) {
+        section = heading.text;
+        if (current && joinText(current.parts) === '') {
+          current.heading = heading.text;
+          current.titled = heading.text;
+        }
+      } else {
+        (current ? current.parts : lead).push(heading.text);
+      }
       i = heading.to;
       continue;
     }

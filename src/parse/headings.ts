@@ -119,8 +119,7 @@ export function findHeadings(
     if (top < r && atBoundary) {
       const parts = lines.slice(top, r).map((l) => l.text);
       const joined = joinHeading(parts);
-      const sentenceLike = /\.$/.test(joined) && joined.split(' ').length > 8;
-      if (joined && !sentenceLike) {
+      if (joined && isHeadingText(joined)) {
         headings.push({ from: top, to: r, text: joined });
         for (let i = top; i <= r; i++) used.add(i);
         continue;
@@ -162,14 +161,18 @@ export function findHeadings(
   return { headings, rules, numbered };
 }
 
-function looksLikeStandaloneHeading(t: string): boolean {
+/** What no heading looks like: a long sentence, a redaction, "END NOTE.", "Classified By ...". */
+function isHeadingText(t: string): boolean {
+  const sentenceLike = /\.$/.test(t) && !/\.\.\.$/.test(t) && t.split(' ').length > 8;
   return (
-    isShortText(t) &&
-    t.length <= 80 &&
-    !/[.,;:]$/.test(t) &&
-    !/^[-–—(•*]/.test(t) &&
+    !sentenceLike &&
     !/^X+$/i.test(t) &&
     !/^(?:Classified|Derived|Reasons?)\b/i.test(t) &&
     !/^(?:BEGIN|END)\b/i.test(t)
   );
+}
+
+/** Alone between blank lines, a heading is also short and unpunctuated (a "?" is fine). */
+function looksLikeStandaloneHeading(t: string): boolean {
+  return isShortText(t) && t.length <= 80 && !/[.,;:]$/.test(t) && !/^[-–—(•*]/.test(t) && isHeadingText(t);
 }

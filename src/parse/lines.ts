@@ -25,6 +25,7 @@ import {
   readMarking,
 } from './patterns.js';
 import { readNumberedLine } from './numbering.js';
+import { markRepeatedSectionHeaders } from './sections.js';
 
 export interface Line {
   text: string;
@@ -73,6 +74,7 @@ export function cleanBody(raw: readonly string[], options: CleanOptions): Line[]
     }
     if (tail) out.push({ text: tail, midline: false, furniture: false });
   }
+  markRepeatedSectionHeaders(out);
   return closeGaps(out);
 }
 
@@ -147,8 +149,12 @@ const DASHES = String.raw`[-—–]{5,}[-—– ]*`;
 const BOXED_RUN_ON = new RegExp(String.raw`^(.*?\S)?\s*${DASHES}\s+(\S.{1,88}?)\s+${DASHES}$`);
 /** "... sentence. Seeking Commercial Advice ————————" */
 const UNDERLINED_RUN_ON = new RegExp(String.raw`^(.*[.!?")”])\s+([A-Z][^.!?]{1,88}?)\s+${DASHES}$`);
-/** "Comment -------" on one line. */
-const SAME_LINE_UNDERLINE = new RegExp(String.raw`^([^-—–\s].{1,88}?)\s+${DASHES}$`);
+/**
+ * Any other line ending in a rule: "Comment -------", "Comment-------", "¶11. (C) -----" (top
+ * of a boxed heading), "END NOTE. -----" (a separator). The rule goes on its own line; whether
+ * it underlines a heading is decided with the lines around it (headings.ts).
+ */
+const TRAILING_RULE = new RegExp(String.raw`^([^-—–\s].*?)\s*${DASHES}$`);
 
 /** Headings whose underline the converter joined onto the heading or onto the paragraph before. */
 function splitRunOnHeading(line: string): string[] {
@@ -158,8 +164,8 @@ function splitRunOnHeading(line: string): string[] {
   if (m && m[2]) return m[1] ? [m[1], rule, m[2], rule] : [rule, m[2], rule];
   m = UNDERLINED_RUN_ON.exec(t);
   if (m && m[1] && m[2] && m[1].length > 90) return [m[1], m[2], rule];
-  m = SAME_LINE_UNDERLINE.exec(t);
-  if (m && m[1] && !/^¶?\s*\d{1,3}\s*\./.test(m[1])) return [m[1], rule];
+  m = TRAILING_RULE.exec(t);
+  if (m && m[1]) return [m[1], rule];
   return [line];
 }
 
@@ -211,9 +217,9 @@ function removeOldPageMarks(line: string): string {
 function stripBoilerplate(line: string, afterPlug: boolean): { keep: string; tail: string | null; isPlug: boolean } {
   const t = line.trim();
   // In one-line-per-paragraph files the plug is run onto the last paragraph: cut it off there.
-  const runOn = /\s(?:Please\s+)?[Vv]isit\s[^.]{0,60}?[Cc]lassified\s+[Ww]eb\s?[Ss]ite\b.*$/.exec(t);
-  if (runOn && runOn.index > 0) {
-    const before = t.slice(0, runOn.index);
+  const runOn = /(?:^|\s)(?:Please\s+)?[Vv]isit\s[^.]{0,60}?[Cc]lassified\s+[Ww]eb\s?[Ss]ite\b.*$/.exec(t);
+  const before = runOn ? t.slice(0, runOn.index).trim() : '';
+  if (runOn && before !== '') {
     const numbered = readNumberedLine(before);
     // "¶15. (U) Visit Embassy Kiev's classified website at:" is a paragraph of its own; leave it be.
     if (numbered && numbered.rest.trim() === '') return { keep: line, tail: null, isPlug: false };
@@ -253,7 +259,9 @@ function splitRunOnParagraphs(text: string): string[] {
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const at = m.index + m[1]!.length;
     const after = text.slice(at).trimStart().replace(/^\d{1,2}\s?\.\s?/, '');
-    if (!readMarking(after)) continue;
+    const marking = readMarking(after);
+    // "... REASON: 1.4(D) 1. (C)" with nothing after: a stray copy of the next line's start.
+    if (!marking || marking.after.trim() === '') continue;
     pieces.push(text.slice(start, at).trim());
     start = at;
   }

@@ -11,7 +11,9 @@ const STOP = new Set(
   ours ourselves out over own same she should so some such than that the their theirs them themselves then there these they
   this those through to too under until up very was we were what when where which while who whom why will with would you
   your yours yourself yourselves many much also tell told say said says according anything something thing things kind
-  get got go went make made take took give gave let us use used way ever whether per cable cables`.split(/\s+/),
+  get got go went make made take took give gave let us use used way ever whether per cable cables can't cannot
+  couldn't didn't doesn't don't hadn't hasn't haven't isn't wasn't weren't won't wouldn't shouldn't aren't
+  what's who's there's it's that's roughly anybody anyone somebody someone really actually exactly`.split(/\s+/),
 );
 
 /** Words of `text` in order, lowercased, with their offsets; hyphens and punctuation separate words, as in FTS5. */
@@ -19,7 +21,7 @@ export function words(text: string): { word: string; start: number; end: number 
   const out: { word: string; start: number; end: number }[] = [];
   const re = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    out.push({ word: m[0].toLowerCase().replace(/['’]s$/, ''), start: m.index, end: m.index + m[0].length });
+    out.push({ word: m[0].toLowerCase().replace(/’/g, "'").replace(/'s$/, ''), start: m.index, end: m.index + m[0].length });
   }
   return out;
 }
