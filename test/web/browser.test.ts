@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { mkdtempSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/serve/index.js';
 import { seedChat } from '../support/seed-index.js';
@@ -16,7 +16,7 @@ import { ensureWebBuilt } from '../support/web-build.js';
 const SHOTS = join(import.meta.dirname, '..', '.artifacts');
 let app: FastifyInstance;
 let base: string;
-let browser: Browser;
+let browser: BrowserContext;
 let page: Page;
 let dispose: () => Promise<void>;
 
@@ -27,15 +27,16 @@ beforeAll(async () => {
   dispose = seed.dispose;
   app = await buildServer({ chat: seed.chat, webRoot });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
-  browser = await chromium.launch({
+  // A fresh profile per run: no state from earlier runs, no first-run network chatter.
+  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'cablechat-chromium-')), {
     executablePath: '/usr/bin/chromium',
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'cablechat-chromium-'))}`,
     ],
+    viewport: { width: 1280, height: 900 },
   });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page = browser.pages()[0] ?? (await browser.newPage());
 });
 
 afterAll(async () => {
@@ -62,6 +63,8 @@ describe('web chat in Chromium', () => {
     expect(await first.locator('.citation').innerText()).toBe('09PHNOMPENH246 ¶10');
     const marked = await first.locator('.passage-text mark').allInnerTexts();
     expect(marked.join(' ')).toContain('10 children');
+    await answer.scrollIntoViewIfNeeded();
+    await page.evaluate(() => (globalThis as any).document.querySelector('.answer:last-of-type')?.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(SHOTS, 'answer.png'), fullPage: false });
 
     await first.locator('.citation').click();
