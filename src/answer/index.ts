@@ -5,7 +5,8 @@
 import { citationFor } from '../chunk/index.js';
 import type { Answer, Filters, Passage, Span } from '../domain.js';
 import type { Ranked, Retriever } from '../retrieve/index.js';
-import { stem, words } from '../retrieve/text.js';
+import { analyse } from '../retrieve/rerank.js';
+import { words } from '../retrieve/text.js';
 import { describeFilters, extractFilters, filterProblem } from './filters.js';
 
 export { extractFilters } from './filters.js';
@@ -121,12 +122,16 @@ function collapse(ranked: Ranked[]): Folded[] {
   return out;
 }
 
+function sentenceStems(text: string, start: number): Set<string> {
+  return analyse(text).sentences.find((s) => s.span.start === start)?.stems ?? new Set();
+}
+
 function sameFact(a: Ranked, b: Ranked): boolean {
   const sa = a.features.best[0];
   const sb = b.features.best[0];
   if (!sa || !sb) return false;
-  const A = new Set(words(a.paragraph.text.slice(sa.span.start, sa.span.end)).map((w) => stem(w.word)));
-  const B = new Set(words(b.paragraph.text.slice(sb.span.start, sb.span.end)).map((w) => stem(w.word)));
+  const A = sentenceStems(a.paragraph.text, sa.span.start);
+  const B = sentenceStems(b.paragraph.text, sb.span.start);
   let inter = 0;
   for (const x of A) if (B.has(x)) inter++;
   return inter / Math.min(A.size, B.size) >= 0.7 && inter >= 6;

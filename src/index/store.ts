@@ -86,6 +86,8 @@ export class IndexStore {
   readonly embedder: EmbedderInfo;
   private readonly db: Database.Database;
   private hnsw: Hnsw | null = null;
+  /** Prepared once per SQL text: preparing is a large share of a query's cost otherwise. */
+  private readonly statements = new Map<string, Database.Statement>();
   private hnswGeneration = -1;
 
   private constructor(dir: string, db: Database.Database, embedder: EmbedderInfo) {
@@ -124,7 +126,7 @@ export class IndexStore {
     const meta = this.meta();
     if (meta.format === undefined) {
       if (!writable) throw new IndexError(`${this.dir} is not a cablechat index (no format version).`);
-      const put = this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
+      const put = this.sql('INSERT INTO meta (key, value) VALUES (?, ?)');
       this.db.transaction(() => {
         put.run('format', String(INDEX_FORMAT));
         put.run('embedder', this.embedder.id);
@@ -146,8 +148,14 @@ export class IndexStore {
     }
   }
 
+  private sql(text: string): Database.Statement {
+    let st = this.statements.get(text);
+    if (!st) this.statements.set(text, (st = this.db.prepare(text)));
+    return st;
+  }
+
   private meta(): Record<string, string> {
-    const rows = this.db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[];
+    const rows = this.sql('SELECT key, value FROM meta').all() as { key: string; value: string }[];
     return Object.fromEntries(rows.map((r) => [r.key, r.value]));
   }
 
@@ -168,11 +176,11 @@ export class IndexStore {
   }
 
   generation(): number {
-    return Number((this.db.prepare("SELECT value FROM meta WHERE key = 'generation'").get() as { value: string }).value);
+    return Number((this.sql("SELECT value FROM meta WHERE key = 'generation'").get() as { value: string }).value);
   }
 
   stats(): IndexStats {
-    const count = (t: string) => (this.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+    const count = (t: string) => (this.sql(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
     return {
       cables: count('cables'),
       paragraphs: count('paragraphs'),
@@ -191,21 +199,21 @@ export class IndexStore {
 
   /** The ref of an indexed cable whose source file had exactly these bytes, if any. */
   refForContent(sha256: string): string | null {
-    const row = this.db.prepare('SELECT ref FROM cables WHERE sha256 = ?').get(sha256) as { ref: string } | undefined;
+    const row = this.sql('SELECT ref FROM cables WHERE sha256 = ?').get(sha256) as { ref: string } | undefined;
     return row?.ref ?? null;
   }
 
   /** Which of these segment hashes already have a stored vector. */
   cachedHashes(hashes: string[]): Set<string> {
     const have = new Set<string>();
-    const q = this.db.prepare('SELECT 1 FROM vectors WHERE hash = ?').pluck();
+    const q = this.sql('SELECT 1 FROM vectors WHERE hash = ?').pluck();
     for (const h of hashes) if (q.get(h)) have.add(h);
     return have;
   }
 
   /** Vectors are stored as soon as they are computed, so an interrupted ingest resumes without re-embedding. */
   putVectors(items: { hash: string; vector: Float32Array }[]): void {
-    const put = this.db.prepare('INSERT OR IGNORE INTO vectors (hash, vector) VALUES (?, ?)');
+    const put = this.sql('INSERT OR IGNORE INTO vectors (hash, vector) VALUES (?, ?)');
     this.db.transaction(() => {
       for (const it of items) put.run(it.hash, Buffer.from(it.vector.buffer, it.vector.byteOffset, it.vector.byteLength));
     })();
@@ -217,17 +225,17 @@ export class IndexStore {
    */
   commitCables(items: { cable: Cable; file: string; sha256: string; segments: { ord: number; start: number; end: number; hash: string }[][] }[]): void {
     const del = {
-      fts: this.db.prepare('DELETE FROM paragraphs_fts WHERE rowid IN (SELECT id FROM paragraphs WHERE ref = ?)'),
-      seg: this.db.prepare('DELETE FROM segments WHERE paragraph_id IN (SELECT id FROM paragraphs WHERE ref = ?)'),
-      par: this.db.prepare('DELETE FROM paragraphs WHERE ref = ?'),
-      cab: this.db.prepare('DELETE FROM cables WHERE ref = ?'),
+      fts: this.sql('DELETE FROM paragraphs_fts WHERE rowid IN (SELECT id FROM paragraphs WHERE ref = ?)'),
+      seg: this.sql('DELETE FROM segments WHERE paragraph_id IN (SELECT id FROM paragraphs WHERE ref = ?)'),
+      par: this.sql('DELETE FROM paragraphs WHERE ref = ?'),
+      cab: this.sql('DELETE FROM cables WHERE ref = ?'),
     };
-    const insCable = this.db.prepare(
+    const insCable = this.sql(
       'INSERT INTO cables (ref, subject, date, classification, origin, tags, signature, file, sha256, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?)',
     );
-    const insPar = this.db.prepare('INSERT INTO paragraphs (ref, ord, key, number, heading, marking, text) VALUES (?,?,?,?,?,?,?)');
-    const insFts = this.db.prepare('INSERT INTO paragraphs_fts (rowid, text, heading, subject) VALUES (?,?,?,?)');
-    const insSeg = this.db.prepare('INSERT INTO segments (paragraph_id, start, "end", hash) VALUES (?,?,?,?)');
+    const insPar = this.sql('INSERT INTO paragraphs (ref, ord, key, number, heading, marking, text) VALUES (?,?,?,?,?,?,?)');
+    const insFts = this.sql('INSERT INTO paragraphs_fts (rowid, text, heading, subject) VALUES (?,?,?,?)');
+    const insSeg = this.sql('INSERT INTO segments (paragraph_id, start, "end", hash) VALUES (?,?,?,?)');
     const now = new Date().toISOString();
     this.db.transaction(() => {
       for (const { cable, file, sha256, segments } of items) {
@@ -239,9 +247,9 @@ export class IndexStore {
           for (const s of segments[ord] ?? []) insSeg.run(id, s.start, s.end, s.hash);
         });
       }
-      this.db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'").run();
+      this.sql("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'").run();
     })();
-    this.db.prepare('DELETE FROM vectors WHERE hash NOT IN (SELECT hash FROM segments)').run();
+    this.sql('DELETE FROM vectors WHERE hash NOT IN (SELECT hash FROM segments)').run();
     this.writeHnsw();
   }
 
@@ -318,12 +326,12 @@ export class IndexStore {
 
   /** Document frequency of a term in the lexical index, for IDF weights in the reranker. */
   documentFrequency(term: string): number {
-    const row = this.db.prepare('SELECT count(*) AS n FROM paragraphs_fts WHERE paragraphs_fts MATCH ?').get(`text:${quoteFts(term)}`) as { n: number };
+    const row = this.sql('SELECT count(*) AS n FROM paragraphs_fts WHERE paragraphs_fts MATCH ?').get(`text:${quoteFts(term)}`) as { n: number };
     return row.n;
   }
 
   segments(ids: number[]): SegmentRow[] {
-    const q = this.db.prepare('SELECT id, paragraph_id AS paragraphId, start, "end", hash FROM segments WHERE id = ?');
+    const q = this.sql('SELECT id, paragraph_id AS paragraphId, start, "end", hash FROM segments WHERE id = ?');
     return ids.map((id) => q.get(id) as SegmentRow | undefined).filter((r): r is SegmentRow => !!r);
   }
 
@@ -335,23 +343,23 @@ export class IndexStore {
   }
 
   paragraph(id: number): StoredParagraph | null {
-    const row = this.db.prepare('SELECT id, ref, ord, key, number, heading, marking, text FROM paragraphs WHERE id = ?').get(id) as StoredParagraph | undefined;
+    const row = this.sql('SELECT id, ref, ord, key, number, heading, marking, text FROM paragraphs WHERE id = ?').get(id) as StoredParagraph | undefined;
     return row ?? null;
   }
 
   paragraphsOf(ref: string): StoredParagraph[] {
-    return this.db.prepare('SELECT id, ref, ord, key, number, heading, marking, text FROM paragraphs WHERE ref = ? ORDER BY ord').all(ref) as StoredParagraph[];
+    return this.sql('SELECT id, ref, ord, key, number, heading, marking, text FROM paragraphs WHERE ref = ? ORDER BY ord').all(ref) as StoredParagraph[];
   }
 
   cable(ref: string): CableMeta | null {
-    const row = this.db.prepare('SELECT ref, subject, date, classification, origin, tags, signature FROM cables WHERE ref = ? COLLATE NOCASE').get(ref) as
+    const row = this.sql('SELECT ref, subject, date, classification, origin, tags, signature FROM cables WHERE ref = ? COLLATE NOCASE').get(ref) as
       | (Omit<CableMeta, 'tags'> & { tags: string })
       | undefined;
     return row ? { ...row, tags: JSON.parse(row.tags) as string[] } : null;
   }
 
   listCables(offset: number, limit: number): { total: number; items: (CableMeta & { paragraphs: number })[] } {
-    const total = (this.db.prepare('SELECT count(*) AS n FROM cables').get() as { n: number }).n;
+    const total = (this.sql('SELECT count(*) AS n FROM cables').get() as { n: number }).n;
     const rows = this.db
       .prepare(
         'SELECT c.ref, c.subject, c.date, c.classification, c.origin, c.tags, c.signature, (SELECT count(*) FROM paragraphs p WHERE p.ref = c.ref) AS paragraphs FROM cables c ORDER BY c.date DESC, c.ref LIMIT ? OFFSET ?',
@@ -375,12 +383,12 @@ export class IndexStore {
     if (f.after) (where.push('c.date >= ?'), args.push(f.after));
     if (f.before) (where.push('substr(c.date, 1, ?) <= ?'), args.push(String(f.before.length) as string, f.before));
     if (!where.length) return undefined;
-    const ids = this.db.prepare(`SELECT p.id FROM paragraphs p JOIN cables c ON c.ref = p.ref WHERE ${where.join(' AND ')}`).pluck().all(...args) as number[];
+    const ids = this.sql(`SELECT p.id FROM paragraphs p JOIN cables c ON c.ref = p.ref WHERE ${where.join(' AND ')}`).pluck().all(...args) as number[];
     return new Set(ids);
   }
 
   allowedSegments(paragraphs: Set<number>): Set<number> {
-    const q = this.db.prepare('SELECT id FROM segments WHERE paragraph_id = ?').pluck();
+    const q = this.sql('SELECT id FROM segments WHERE paragraph_id = ?').pluck();
     const out = new Set<number>();
     for (const p of paragraphs) for (const id of q.all(p) as number[]) out.add(id);
     return out;

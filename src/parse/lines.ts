@@ -19,6 +19,7 @@ import {
   CLASSIFICATION_ONLY,
   EO_LINE,
   GLUED_CLASSIFICATION_LINE,
+  REF_LINE,
   SUBJECT_LINE,
   WEEKDAY_STAMP,
   endsSentence,
@@ -121,6 +122,11 @@ function splitGluedHeaderLines(lines: string[]): string[] {
   let inFront = true;
   for (const line of lines) {
     const t = line.trim();
+    if (REF_LINE.test(t)) {
+      // "REF: ASUNCION 396 Classified By: AMBASSADOR ..." — two front-matter items on one line.
+      out.push(...t.split(/\s+(?=Classified\s+By\s*:)/i));
+      continue;
+    }
     if (!inFront) {
       out.push(line);
       continue;
@@ -146,7 +152,7 @@ function splitGluedHeaderLines(lines: string[]): string[] {
 
 const DASHES = String.raw`[-—–]{5,}[-—– ]*`;
 /** "... sentence. ----- Combined with Operational Cooperation -----" */
-const BOXED_RUN_ON = new RegExp(String.raw`^(.*?\S)?\s*${DASHES}\s+(\S.{1,88}?)\s+${DASHES}$`);
+const BOXED_RUN_ON = new RegExp(String.raw`^(.*?[^-—–\s])?\s*${DASHES}\s+(\S.{1,88}?)\s+${DASHES}$`);
 /** "... sentence. Seeking Commercial Advice ————————" */
 const UNDERLINED_RUN_ON = new RegExp(String.raw`^(.*[.!?")”])\s+([A-Z][^.!?]{1,88}?)\s+${DASHES}$`);
 /**

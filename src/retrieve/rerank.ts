@@ -67,13 +67,39 @@ export function rerankScore(f: Features, w = WEIGHTS): number {
   );
 }
 
+interface Analysis {
+  stems: Set<string>;
+  sentences: { span: Span; stems: Set<string>; number: boolean; time: boolean }[];
+}
+
+const analyses = new Map<string, Analysis>();
+/**
+ * Sentence split and stems of a paragraph, memoised by its text: the same paragraphs are candidates for
+ * many questions, and tokenising them again was most of the cost of a query after the embedding.
+ */
+export function analyse(text: string): Analysis {
+  let a = analyses.get(text);
+  if (a) return a;
+  a = {
+    stems: new Set(words(text).map((w) => stem(w.word))),
+    sentences: splitSentences(text).map((span) => {
+      const sentence = text.slice(span.start, span.end);
+      return { span, stems: new Set(words(sentence).map((w) => stem(w.word))), number: hasNumber(sentence), time: hasTime(sentence) };
+    }),
+  };
+  if (analyses.size >= 50_000) analyses.delete(analyses.keys().next().value!);
+  analyses.set(text, a);
+  return a;
+}
+
 export function features(input: FeatureInput): Features {
   const { paragraph, terms, contextTerms, idf, segments } = input;
   const text = paragraph.text;
   const weigh = (ts: string[]) => ts.reduce((s, t) => s + (idf.get(t) ?? 0), 0);
   const total = weigh(terms);
   const ctxTotal = weigh(contextTerms);
-  const paraStems = new Set(words(text).map((w) => stem(w.word)));
+  const analysis = analyse(text);
+  const paraStems = analysis.stems;
   // Heading and subject words count for the paragraph as a whole: "What did the Poipet Transit Center…"
   // is about the paragraph under that heading even when the paragraph says "the PTC".
   const extra = new Set(words(`${paragraph.heading ?? ''} ${input.cable.subject ?? ''}`).map((w) => stem(w.word)));
@@ -86,13 +112,11 @@ export function features(input: FeatureInput): Features {
   const best: { span: Span; score: number }[] = [];
   let sentenceCoverage = 0;
   let typeMatch = 0;
-  for (const span of splitSentences(text)) {
-    const sentence = text.slice(span.start, span.end);
-    const stems = new Set(words(sentence).map((w) => stem(w.word)));
+  for (const { span, stems, number, time } of analysis.sentences) {
     const cov = total ? weigh(terms.filter((t) => stems.has(t))) / total : 0;
     const ctx = ctxTotal ? weigh(contextTerms.filter((t) => stems.has(t))) / ctxTotal : 0;
     const seg = segments.find((s) => s.start <= span.start && span.end <= s.end) ?? segments.find((s) => s.start < span.end && span.start < s.end);
-    const type = (wantsNumber && hasNumber(sentence)) || (wantsTime && hasTime(sentence)) ? 1 : 0;
+    const type = (wantsNumber && number) || (wantsTime && time) ? 1 : 0;
     const score = cov + 0.25 * ctx + 0.5 * (seg?.similarity ?? 0) + 0.2 * type;
     best.push({ span, score });
     if (cov > sentenceCoverage) sentenceCoverage = cov;

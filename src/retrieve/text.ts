@@ -26,8 +26,16 @@ export function words(text: string): { word: string; start: number; end: number 
   return out;
 }
 
+const stems = new Map<string, string>();
+/** Memoised: the same few thousand words recur in every query's candidates. */
 export function stem(word: string): string {
-  return /^\d/.test(word) ? word : stemmer(word);
+  let s = stems.get(word);
+  if (s === undefined) {
+    s = /^\d/.test(word) ? word : stemmer(word);
+    if (stems.size > 200_000) stems.clear();
+    stems.set(word, s);
+  }
+  return s;
 }
 
 export function isStopWord(word: string): boolean {
