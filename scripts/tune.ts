@@ -61,12 +61,12 @@ console.log('WEIGHTS =', JSON.stringify(w));
 // Abstention: logistic regression on the top candidate's features; 1 = answerable question.
 const top = qs.map((q) => {
   const c = q.cands.map((c) => ({ c, s: rerankScore(c.f, w) })).sort((a, b) => b.s - a.s)[0]?.c;
-  return { y: q.item.unanswerable === true ? 0 : 1, x: c ? vec(c.f) : [0, 0, 0, 0, 0, 0] };
+  return { y: q.item.unanswerable === true ? 0 : 1, x: c ? vec(c.f) : [0, 0, 0, 0, 0, 0, 0] };
 });
 function vec(f: Features) {
-  return [f.sentenceCoverage, f.coverage, f.denseMax, f.typeMatch, f.contextCoverage, f.unseen];
+  return [f.sentenceCoverage, f.coverage, f.denseMax, f.typeMatch, f.contextCoverage, f.unseen, f.missingKnown];
 }
-let beta = [0, 0, 0, 0, 0, 0, 0];
+let beta = [0, 0, 0, 0, 0, 0, 0, 0];
 const sig = (z: number) => 1 / (1 + Math.exp(-z));
 const pos = top.filter((t) => t.y === 1).length;
 const neg = top.length - pos;
@@ -81,7 +81,7 @@ for (let it = 0; it < 20000; it++) {
   }
   beta = beta.map((b, i) => b - 2 * (g[i]! + 1e-3 * (i ? b : 0)));
 }
-console.log('confidence beta [bias, sentenceCoverage, coverage, denseMax, typeMatch, contextCoverage, unseen] =', JSON.stringify(beta.map((b) => Number(b.toFixed(3)))));
+console.log('confidence beta [bias, sentenceCoverage, coverage, denseMax, typeMatch, contextCoverage, unseen, missingKnown] =', JSON.stringify(beta.map((b) => Number(b.toFixed(3)))));
 const probs = top.map((t) => ({ y: t.y, p: sig(beta[0]! + t.x.reduce((s, x, i) => s + x * beta[i + 1]!, 0)) }));
 for (const th of [0.2, 0.3, 0.4, 0.5, 0.6, 0.7]) {
   const fa = probs.filter((p) => p.y === 1 && p.p < th).length;

@@ -42,7 +42,9 @@ export function loadQa(file: string): QaItem[] {
     } catch (err) {
       throw new QaFormatError(`${where}: not valid JSON (${(err as Error).message}); each line must be one JSON object`);
     }
-    const parsed = QaItem.safeParse(json);
+    // Validate against the one shape the line claims to be, so the error names the field that is wrong.
+    const schema = (json as { unanswerable?: unknown })?.unanswerable === true ? Unanswerable : Answerable;
+    const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new QaFormatError(

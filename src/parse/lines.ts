@@ -62,7 +62,7 @@ export function cleanBody(raw: readonly string[], options: CleanOptions): Line[]
   for (const original of lines) {
     const wasBlank = original.trim() === '';
     let text = removeOldPageMarks(removeInlineBanners(original, options.post));
-    text = text.replace(/\bSIPDIS\b/g, ' ').replace(HTML_TAG, ' ');
+    text = text.replace(/\bSIPDIS\b/gi, ' ').replace(HTML_TAG, ' ');
     const plug = stripBoilerplate(text, inPlug);
     if (!wasBlank) inPlug = plug.isPlug;
     const { keep, tail } = plug;

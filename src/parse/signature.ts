@@ -127,12 +127,19 @@ export function extractSignature(input: readonly Line[], from: number): Signatur
   );
   if (glued && glued[1] !== undefined && glued[2]) {
     const before = glued[1].trimEnd();
+    // "¶3. (C) Three." is a paragraph, not "¶3. (C)" signed "Three" — unless the number merely
+    // ends the sentence on the line above ("... posed in paragraph" / "¶3. Koenig").
+    const wrappedNumber = !before.includes('(') && prevText !== '' && !endsSentence(prevText);
+    const onlyNumberBefore = /^(?:¶?\s*\d{1,3}\s?\.)?\s*(?:\([^)]*\))?$/.test(before) && !wrappedNumber;
+    const periodAfter = /\.\s*$/.test(line.text) && !isAllCaps(glued[2]);
     const name = tidyName(glued[2]);
     const closer = /\bEND (?:COMMENT|TEXT|SUMMARY|NOTE)$|\bEnd (?:[Cc]omment|[Tt]ext|[Ss]ummary|[Nn]ote)$|[Xx]{4,}$/.test(before);
     // After a number ("... spoiled: 14 EIKENBERRY") only an upper-case surname is believable.
     const afterNumber = /\d$/.test(before) && name !== null && isAllCaps(name) && name.length >= 4;
     const plausible =
       name !== null &&
+      !onlyNumberBefore &&
+      !periodAfter &&
       (isAllCaps(name) || /^(?:Mc|Mac|Le|La|De|Di|Van)?[A-Z][a-z'-]+$/.test(name) || (closer && /^[a-z]+$/.test(name))) &&
       (BEFORE_GLUED_NAME.test(before) || afterNumber) &&
       !TITLE_BEFORE.test(before) &&

@@ -83,6 +83,7 @@ export class Retriever {
 
     const idf = this.idf([...terms, ...contextTerms]);
     const unseen = terms.length ? terms.filter((t) => this.df.get(t) === 0).length / terms.length : 0;
+    const known = new Set(terms.filter((t) => (this.df.get(t) ?? 0) > 0));
     const maxBm25 = Math.max(1e-9, ...lexical.map((l) => l.score));
     const ranked: Ranked[] = [];
     for (const [id, f] of fused) {
@@ -101,6 +102,7 @@ export class Retriever {
         rrf: f.rrf,
         bm25: (f.bm25 ?? 0) / maxBm25,
         unseen,
+        known,
       });
       const score = mode === 'dense' ? feats.denseMax : mode === 'lexical' ? f.bm25 ?? 0 : mode === 'fused' ? f.rrf : rerankScore(feats);
       ranked.push({ paragraph, cable, score, features: feats, segments: segs });

@@ -24,8 +24,13 @@ export interface Features {
   contextCoverage: number;
   /** The question asks for a number (or a time) and the best sentence has one. */
   typeMatch: number;
-  /** Share of the question's terms that occur nowhere in the index: a strong sign the cables cannot answer. */
+  /** Share of the question's terms that occur nowhere in the index (often the user's own paraphrase words). */
   unseen: number;
+  /**
+   * IDF-weighted share of the question's terms that the index knows but this paragraph lacks: a specific
+   * name or thing asked about that the paragraph does not mention is the clearest sign it is not the answer.
+   */
+  missingKnown: number;
   /** Best sentences (offsets into the paragraph text), best first. */
   best: { span: Span; score: number }[];
 }
@@ -41,6 +46,8 @@ export interface FeatureInput {
   rrf: number;
   bm25: number;
   unseen: number;
+  /** Question terms that occur somewhere in the index. */
+  known: Set<string>;
 }
 
 export const WEIGHTS = {
@@ -104,6 +111,9 @@ export function features(input: FeatureInput): Features {
   // is about the paragraph under that heading even when the paragraph says "the PTC".
   const extra = new Set(words(`${paragraph.heading ?? ''} ${input.cable.subject ?? ''}`).map((w) => stem(w.word)));
   const coverage = total ? weigh(terms.filter((t) => paraStems.has(t) || extra.has(t))) / total : 0;
+  const knownTerms = terms.filter((t) => input.known.has(t));
+  const knownTotal = weigh(knownTerms);
+  const missingKnown = knownTotal ? weigh(knownTerms.filter((t) => !paraStems.has(t) && !extra.has(t))) / knownTotal : 0;
   const contextCoverage = ctxTotal ? weigh(contextTerms.filter((t) => paraStems.has(t) || extra.has(t))) / ctxTotal : 0;
 
   const wantsNumber = asksForNumber(input.question);
@@ -133,6 +143,7 @@ export function features(input: FeatureInput): Features {
     contextCoverage,
     typeMatch,
     unseen: input.unseen,
+    missingKnown,
     best,
   };
 }

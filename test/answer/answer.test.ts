@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Cablechat } from '../../src/cablechat.js';
+import { seedChat } from '../support/seed-index.js';
+
+let chat: Cablechat;
+let dispose: () => Promise<void>;
+beforeAll(async () => {
+  ({ chat, dispose } = await seedChat());
+});
+afterAll(() => dispose());
+
+const marked = (p: { text: string; highlights: { start: number; end: number }[] }) => p.highlights.map((h) => p.text.slice(h.start, h.end)).join(' ');
+
+describe('answers', () => {
+  it('mark the sentence that answers, as offsets into the paragraph', async () => {
+    const a = await chat.ask({ question: 'How many children can the Poipet Transit Center house?' });
+    expect(a.abstained).toBe(false);
+    expect(a.passages[0]!.citation.label).toBe('09PHNOMPENH246 ¶10');
+    expect(marked(a.passages[0]!)).toContain('10 children at a time');
+    expect(a.confidence).toBeGreaterThan(0.5);
+  });
+
+  it('say so when nothing answers, with at most two closest passages labelled as such', async () => {
+    const a = await chat.ask({ question: 'What did the Icelandic parliament decide about the Icesave deposit guarantees?' });
+    expect(a.abstained).toBe(true);
+    expect(a.passages).toEqual([]);
+    expect(a.closest.length).toBeLessThanOrEqual(2);
+    expect(a.note).toMatch(/No cable paragraph answers this/);
+  });
+
+  it('resolve a follow-up with the earlier question', async () => {
+    const a = await chat.ask({ question: 'Who funded that work?', history: ["What outstanding work did IOM do in Svay Rieng?"] });
+    expect(a.passages[0]!.citation.label).toBe('09PHNOMPENH246 ¶17');
+    expect(marked(a.passages[0]!)).toContain('PRM');
+    expect(a.searched).toMatch(/following up/);
+  });
+});
+
+describe('filters', () => {
+  it('typed in the question restrict the search and are reported back', async () => {
+    const a = await chat.ask({ question: 'origin:"Phnom Penh" tag:KTIP How many children can the Poipet Transit Center house?' });
+    expect(a.filters).toEqual({ origin: 'Phnom Penh', tag: 'KTIP' });
+    expect(a.passages[0]!.citation.label).toBe('09PHNOMPENH246 ¶10');
+  });
+
+  it('that match no cable say so instead of answering', async () => {
+    for (const q of ['origin:Lagos How many children can the PTC house?', 'after:2010-01 How many children can the PTC house?', 'cable:10MOSCOW228 How many children can the PTC house?']) {
+      const a = await chat.ask({ question: q });
+      expect(a.abstained).toBe(true);
+      expect(a.note).toMatch(/No indexed cable matches/);
+    }
+  });
+
+  it('given through the API work the same, and date bounds are inclusive prefixes', async () => {
+    const a = await chat.ask({ question: 'How many children can the PTC house?', filters: { after: '2009-04', before: '2009-04', cable: '09phnompenh246' } });
+    expect(a.passages[0]!.citation.label).toBe('09PHNOMPENH246 ¶10');
+  });
+});

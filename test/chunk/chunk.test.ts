@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { citationFor, parseCitation, segmentText, splitSentences, wordCount } from '../../src/chunk/index.js';
+
+const text = (t: string, spans: { start: number; end: number }[]) => spans.map((s) => t.slice(s.start, s.end));
+
+describe('citations', () => {
+  it('are human-readable and URL-safe, and parse back from either form', () => {
+    const c = citationFor('09PHNOMPENH246', '14');
+    expect(c.label).toBe('09PHNOMPENH246 ¶14');
+    expect(c.slug).toBe('09PHNOMPENH246/14');
+    expect(encodeURIComponent(c.slug).replace('%2F', '/')).toBe(c.slug);
+    expect(parseCitation('09PHNOMPENH246 ¶14')).toEqual(c);
+    expect(parseCitation('09PHNOMPENH246/14')).toEqual(c);
+    expect(parseCitation('not a citation')).toBeNull();
+  });
+});
+
+describe('sentences', () => {
+  it('do not break on the abbreviations cables are full of', () => {
+    const t = 'The U.S. Amb. met Gen. Smith on Jan. 5 in Phnom Penh. He said No. 3 was ready. Then John F. Kennedy Jr. spoke.';
+    expect(text(t, splitSentences(t))).toEqual([
+      'The U.S. Amb. met Gen. Smith on Jan. 5 in Phnom Penh.',
+      'He said No. 3 was ready.',
+      'Then John F. Kennedy Jr. spoke.',
+    ]);
+  });
+
+  it('keep numbers with thousands separators and decimals inside the sentence', () => {
+    const t = 'In January 2009, 32,249 illegal migrants were returned. About 1.5 percent were children.';
+    expect(text(t, splitSentences(t))).toEqual(['In January 2009, 32,249 illegal migrants were returned.', 'About 1.5 percent were children.']);
+  });
+});
+
+describe('segments', () => {
+  it('cover every sentence of a paragraph longer than the embedder limit, so its last sentence is still embedded', () => {
+    const sentences = Array.from({ length: 30 }, (_, i) => `Sentence number ${i} talks about border crossing point ${i} in some detail here.`);
+    const para = sentences.join(' ');
+    const segs = segmentText(para, 40);
+    expect(segs.length).toBeGreaterThan(5);
+    for (const s of segs) expect(wordCount(para.slice(s.start, s.end))).toBeLessThanOrEqual(40);
+    const joined = text(para, segs).join(' ');
+    expect(joined).toBe(para);
+    expect(para.slice(segs.at(-1)!.start, segs.at(-1)!.end)).toContain('border crossing point 29');
+  });
+
+  it('cut one over-long sentence into overlapping windows rather than truncating it', () => {
+    const para = Array.from({ length: 250 }, (_, i) => `w${i}`).join(' ');
+    const segs = segmentText(para, 100);
+    expect(segs.length).toBeGreaterThanOrEqual(3);
+    expect(para.slice(segs.at(-1)!.start, segs.at(-1)!.end)).toMatch(/w249$/);
+    for (let i = 1; i < segs.length; i++) expect(segs[i]!.start).toBeLessThan(segs[i - 1]!.end);
+  });
+});
