@@ -38,12 +38,21 @@ interface Candidate extends ParagraphStart {
 
 export function readNumberedLine(text: string): { number: number; marking: string | null; rest: string } | null {
   const m = NUMBERED.exec(text);
-  if (!m || m[1] === undefined) return null;
+  if (!m || m[1] === undefined) return readMarkedFirst(text);
   const number = Number(m[1]);
   if (number < 1 || number > MAX_NUMBER) return null;
   const rest = m[2] ?? '';
   const marking = readMarking(rest);
   return marking ? { number, marking: marking.marking, rest: marking.after } : { number, marking: null, rest };
+}
+
+/** "(C) 1. The Embassy obtained ...": the marking printed before the number. */
+function readMarkedFirst(text: string): { number: number; marking: string; rest: string } | null {
+  const marking = readMarking(text);
+  const m = marking ? /^(\d{1,3})\.\s+(\S.*)$/.exec(marking.after) : null;
+  if (!marking || !m || m[1] === undefined || m[2] === undefined) return null;
+  const number = Number(m[1]);
+  return number >= 1 && number <= MAX_NUMBER ? { number, marking: marking.marking, rest: m[2] } : null;
 }
 
 function candidates(lines: readonly Line[], from: number): Candidate[] {

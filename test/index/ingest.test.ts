@@ -114,6 +114,22 @@ describe('ingest', () => {
     expect(resumed.c.texts).toBe(r.embedded);
   });
 
+  it('a reader that stays open (the server) picks up a finished ingest without restarting', async () => {
+    const dir = tmp();
+    const src = tmp();
+    copyFileSync(SEED, join(src, '09PHNOMPENH246.txt'));
+    await buildIndex([src], { indexDir: dir, embedder: e });
+    const chat = await openCablechat({ indexDir: dir, embedder: e });
+    const before = await chat.ask({ question: 'How many children can the Battambang shelter house?', filters: { cable: '09PHNOMPENH999' } });
+    expect(before.note).toMatch(/No indexed cable matches/);
+    writeFileSync(join(src, '09PHNOMPENH999.txt'), readFileSync(SEED, 'utf8').replace(/^09PHNOMPENH246/, '09PHNOMPENH999').replace(/Poipet/g, 'Battambang'));
+    await buildIndex([src], { indexDir: dir, embedder: e });
+    const after = await chat.ask({ question: 'How many children can the Battambang Transit Center house?', filters: { cable: '09PHNOMPENH999' } });
+    expect(after.passages[0]!.citation.label).toBe('09PHNOMPENH999 ¶10');
+    expect(chat.store.stats().cables).toBe(2);
+    await chat.close();
+  });
+
   it('rebuilds a missing HNSW file from stored vectors instead of failing', async () => {
     const dir = tmp();
     await buildIndex([SEED], { indexDir: dir, embedder: e });
