@@ -4,8 +4,9 @@
  *
  *   npx tsx scripts/parse-report.ts [DIR] [--json]
  *
- * DIR defaults to ../shared/corpus/cablegate-2010 relative to the project. Always exits 0:
- * files the parser refuses are part of the report, not a failure of it.
+ * DIR defaults to ../shared/corpus/cablegate-2010 relative to the project. Exits 0 whatever
+ * the parser makes of the files (refusals are part of the report, not a failure of it); only
+ * an unreadable DIR exits 2.
  */
 
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -61,7 +62,15 @@ async function main(): Promise<void> {
     failures: [],
   };
 
-  const names = (await readdir(dir)).sort();
+  let names: string[];
+  try {
+    names = (await readdir(dir)).sort();
+  } catch (err) {
+    // Not a parse failure but a wrong argument: say so plainly instead of reporting zero files.
+    console.error(`Cannot read the folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    process.exitCode = 2;
+    return;
+  }
   for (const name of names) {
     const path = join(dir, name);
     if (!(await stat(path)).isFile()) continue;

@@ -21,7 +21,7 @@ const program = new Command('start')
   .option('--index <dir>', 'index folder', env.CABLECHAT_INDEX ?? join(root, 'index'))
   .option('--cables <dir>', 'cables to index when the index does not exist yet', env.CABLECHAT_CABLES ?? join(root, 'data', 'cables'))
   .option('--model <model>', 'auto | use-lite | Hugging Face id | model folder', env.CABLECHAT_MODEL ?? 'auto')
-  .option('--quiet', 'no request logs')
+  .option('--verbose', 'log every HTTP request')
   .exitOverride();
 
 try {
@@ -29,7 +29,7 @@ try {
 } catch (err) {
   process.exit((err as CommanderError).code === 'commander.helpDisplayed' ? 0 : 2);
 }
-const opts = program.opts<{ port: string; host: string; index: string; cables: string; model: string; quiet?: boolean }>();
+const opts = program.opts<{ port: string; host: string; index: string; cables: string; model: string; verbose?: boolean }>();
 const port = Number(opts.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.stderr.write(`error: --port must be a number from 0 to 65535, got "${opts.port}"\n`);
@@ -51,7 +51,7 @@ try {
     log(`indexed ${r.indexed.cables} cable(s), ${r.indexed.paragraphs} paragraphs${r.rejected.length ? `; rejected: ${r.rejected.map((x) => `${x.file} (${x.reason})`).join('; ')}` : ''}`);
   }
   const chat = await openCablechat({ indexDir: opts.index, model: opts.model, log });
-  const app = await buildServer({ chat, webRoot, logger: opts.quiet ? false : { level: 'info' } });
+  const app = await buildServer({ chat, webRoot, logger: { level: 'info' }, logRequests: opts.verbose });
   const shutdown = async (signal: string) => {
     log(`${signal}: closing connections…`);
     await app.close();

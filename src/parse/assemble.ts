@@ -65,6 +65,7 @@ export function assembleNumbered(p: Parts, starts: readonly ParagraphStart[]): A
     if (front.dropped.has(i) || scan.rules.has(i)) continue;
     const heading = headingAt.get(i);
     if (heading) {
+      if (heading.lead) (current ? current.parts : lead).push(heading.lead);
       if (nextContentOpens(lines, heading, p, opensParagraph)) {
         section = heading.text;
         if (current && joinText(current.parts) === '') {
@@ -115,6 +116,7 @@ export function assembleUnnumbered(p: Parts): Assembled {
     const t = lines[i]!.text;
     const heading = headingAt.get(i);
     if (heading) {
+      if (heading.lead) block.push(heading.lead);
       flush();
       section = heading.text;
       i = heading.to;

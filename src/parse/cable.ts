@@ -14,18 +14,18 @@
 
 import { basename } from 'node:path';
 import type { Cable, Paragraph } from '../domain.js';
-import { assembleNumbered, assembleUnnumbered, joinText } from './assemble.js';
+import { type Assembled, assembleNumbered, assembleUnnumbered, joinText } from './assemble.js';
 import { normalizeLineEnds } from './decode.js';
 import { CableParseError } from './errors.js';
 import { readFrontMatter } from './front.js';
 import { REF_ID, readFiveLineHeader } from './header.js';
 import { findHeadings } from './headings.js';
-import { cleanBody } from './lines.js';
+import { type Line, cleanBody } from './lines.js';
 import { chooseParagraphStarts } from './numbering.js';
 import { readRouting } from './routing.js';
 import { extractSignature } from './signature.js';
 import { chooseSubject } from './subject.js';
-import { findZones } from './zones.js';
+import { type Zones, findZones } from './zones.js';
 
 export function parseCable(input: string, fileName: string): Cable {
   return parseCableDetailed(input, fileName).cable;
@@ -47,47 +47,27 @@ export function parseCableDetailed(input: string, fileName: string): ParsedCable
 
   const raw = text.split('\n');
   const header = readFiveLineHeader(raw);
-  const refFromName = refFromFileName(fileName);
-  const knownRef = header?.ref ?? refFromName;
+  const knownRef = header?.ref ?? refFromFileName(fileName);
   const cleaned = cleanBody(header ? raw.slice(5) : raw, { post: knownRef ? postOf(knownRef) : null });
-
   const zones = findZones(cleaned);
   const routing = readRouting(cleaned.slice(0, zones.frontEnd).map((l) => l.text));
+  const { signature, body, printedNumbers } = readBody(cleaned, zones);
+
+  const looksLikeCable =
+    header !== null || routing.date !== null || routing.ref !== null || zones.subject !== null || printedNumbers;
+  if (!looksLikeCable) {
+    throw new CableParseError(
+      fileName,
+      'not a cable: no header, routing lines, SUBJECT line or numbered paragraphs',
+      'remove the file from the cable folder, or check it is the cable text and not another document',
+    );
+  }
   const ref = knownRef ?? routing.ref;
   if (!ref) {
     throw new CableParseError(
       fileName,
       'no reference id: no five-line header, the file name is not a cable id, and no classification line with a date-time group was found',
       'name the file after the cable (e.g. 09PHNOMPENH246.txt) or restore its header',
-    );
-  }
-
-  const { signature, lines } = extractSignature(cleaned, zones.bodyFrom);
-  const starts = chooseParagraphStarts(lines, zones.bodyFrom);
-  const firstStart = starts[0]?.line ?? lines.length;
-  const front = readFrontMatter(lines, zones.bodyFrom, firstStart);
-  const startAt = new Map(starts.map((s) => [s.line, s]));
-  const unnumbered = starts.length === 0;
-  const isStart = unnumbered
-    ? (i: number) => i < lines.length && lines[i]!.text !== '' && (lines[i - 1]?.text ?? '') === ''
-    : (i: number) => startAt.has(i);
-  const scan = findHeadings(
-    lines,
-    zones.bodyFrom,
-    (i) => isStart(i) && !front.dropped.has(i) && !front.refs.has(i),
-    (i) => startAt.get(i)?.rest ?? '',
-    (i) => front.dropped.has(i) || front.refs.has(i),
-  );
-  const parts = { lines, from: zones.bodyFrom, front, scan };
-  const body = unnumbered ? assembleUnnumbered(parts) : assembleNumbered(parts, starts);
-
-  const looksLikeCable =
-    header !== null || routing.date !== null || routing.ref !== null || zones.subject !== null || !unnumbered;
-  if (!looksLikeCable) {
-    throw new CableParseError(
-      fileName,
-      'not a cable: no header, routing lines, SUBJECT line or numbered paragraphs',
-      'remove the file from the cable folder, or check it is the cable text and not another document',
     );
   }
   if (body.paragraphs.length === 0) {
@@ -102,7 +82,6 @@ export function parseCableDetailed(input: string, fileName: string): ParsedCable
   const preamble: Paragraph[] = preambleText
     ? [{ number: null, key: '0', heading: null, marking: null, text: preambleText }]
     : [];
-
   const cable: Cable = {
     ref,
     subject: chooseSubject(header?.subject ?? null, zones.subject?.value ?? null),
@@ -113,7 +92,26 @@ export function parseCableDetailed(input: string, fileName: string): ParsedCable
     signature,
     paragraphs: [...preamble, ...body.paragraphs],
   };
-  return { cable, printedNumbers: !unnumbered };
+  return { cable, printedNumbers };
+}
+
+/** Signature, paragraph starts, front matter, headings → paragraphs. */
+function readBody(cleaned: readonly Line[], zones: Zones): { signature: string | null; body: Assembled; printedNumbers: boolean } {
+  const from = zones.bodyFrom;
+  const { signature, lines } = extractSignature(cleaned, from);
+  const starts = chooseParagraphStarts(lines, from);
+  const front = readFrontMatter(lines, from, starts[0]?.line ?? lines.length);
+  const startAt = new Map(starts.map((s) => [s.line, s]));
+  const printedNumbers = starts.length > 0;
+  // Without printed numbers, a block after a blank line is what opens a paragraph.
+  const opens = printedNumbers
+    ? (i: number) => startAt.has(i)
+    : (i: number) => i < lines.length && lines[i]!.text !== '' && (lines[i - 1]?.text ?? '') === '';
+  const isFront = (i: number) => front.dropped.has(i) || front.refs.has(i);
+  const scan = findHeadings(lines, from, (i) => opens(i) && !isFront(i), (i) => startAt.get(i)?.rest ?? '', isFront);
+  const parts = { lines, from, front, scan };
+  const body = printedNumbers ? assembleNumbered(parts, starts) : assembleUnnumbered(parts);
+  return { signature, body, printedNumbers };
 }
 
 /** "09PHNOMPENH246.txt" → "09PHNOMPENH246"; other names give nothing. */

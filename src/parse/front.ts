@@ -6,7 +6,15 @@
 
 import type { Line } from './lines.js';
 import { readNumberedLine } from './numbering.js';
-import { CLASSIFIED_BY, REF_LINE, SUBJECT_LINE, isDistributionLine, isFrontMatterJunk, readMarking } from './patterns.js';
+import {
+  CLASSIFIED_BY,
+  REF_LINE,
+  SUBJECT_LINE,
+  isDistributionLine,
+  isFrontMatterJunk,
+  isRoutingLine,
+  readMarking,
+} from './patterns.js';
 import { continuesSubject } from './zones.js';
 
 export interface FrontMatter {
@@ -42,7 +50,9 @@ export function readFrontMatter(lines: readonly Line[], from: number, to: number
       // A second copy of the SUBJECT (database exports print the header twice), with its wrap.
       dropped.add(i);
       while (i + 1 < to && continuesSubject(text(i + 1), text(i + 2))) dropped.add(++i);
-    } else if (isFrontMatterJunk(t) || (beforeProse && isDistributionLine(t))) {
+    } else if ((isFrontMatterJunk(t) && (beforeProse || !isRoutingLine(t))) || (beforeProse && isDistributionLine(t))) {
+      // Routing shapes ("TO ...", "INFO ...") are only trusted before the prose: an all-caps
+      // sentence of an unnumbered 1970s cable can start the same way.
       dropped.add(i);
     } else if (beforeProse && REF_LINE.test(t)) {
       refs.add(i);

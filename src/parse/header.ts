@@ -39,7 +39,7 @@ export function isoDate(year: number, month: number, day: number): string | null
  * "Mon Apr 13 00:00:00 +0200 2009" → "2009-04-13". The printed calendar date is the cable's
  * date; converting the timestamp to UTC would move it to the 12th.
  */
-export function parseHeaderDate(line: string): string | null {
+function parseHeaderDate(line: string): string | null {
   const m = HEADER_DATE.exec(line.trim());
   if (!m || !m[1] || !m[2] || !m[3]) return null;
   const month = monthNumber(m[1]);

@@ -74,8 +74,9 @@ const CAVEAT = /^(?:(?:SIPDIS|SENSITIVE|NOFORN|EXDIS|NODIS|LIMDIS|STADIS)[\s,]*)
 const CORRECTED = /^(?:C O R R E C T|CORRECTED COPY|CORRECTION)/i;
 
 /**
- * Lines that never carry the author's prose anywhere before the first paragraph: caveats, E.O.,
- * TAGS, date stamps, bare numbers, HTML leftovers, "Classified By".
+ * Lines that never carry the author's prose anywhere before the first paragraph: routing,
+ * the classification line, caveats, E.O., TAGS, date stamps, bare numbers, HTML leftovers,
+ * and the "DRAFTED:/CLEARED:" fields of database exports.
  */
 export function isFrontMatterJunk(line: string): boolean {
   return (
@@ -128,7 +129,10 @@ export function isRuleLine(line: string): boolean {
   return /^(?:[-—–_=*]\s?){3,}$/.test(line.trim());
 }
 
-/** True when a line ends where a sentence (or a parenthesised/quoted sentence) ends. */
+/**
+ * True when a line ends where a sentence ends, closing quotes and brackets allowed after the
+ * stop ("... End comment.)"). A quote after a comma ('"extreme left,"') does not end one.
+ */
 export function endsSentence(line: string): boolean {
-  return /[.!?;)"\]”’']\s*$/.test(line);
+  return /[.!?;][)"\]”’']*\s*$/.test(line);
 }

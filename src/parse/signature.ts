@@ -92,62 +92,80 @@ const INITIAL_BEFORE = /(?:^|\s)[A-Z]\.$/;
 
 export function extractSignature(input: readonly Line[], from: number): SignatureResult {
   const lines = input.map((l) => ({ ...l }));
-  const none = { signature: null, lines };
   let last = lines.length - 1;
   while (last >= from && isTrailerJunk(lines[last]!.text)) {
     lines[last]!.text = '';
     last--;
   }
-  if (last < from) return none;
-  const line = lines[last]!;
+  if (last < from) return { signature: null, lines };
   let prev = last - 1;
   while (prev >= from && lines[prev]!.text === '') prev--;
-  const prevText = prev >= from ? lines[prev]!.text : '';
+  const tail: Tail = { lines, from, last, prev, prevText: prev >= from ? lines[prev]!.text : '' };
+  return { signature: aloneOnLastLine(tail) ?? runOnLastSentence(tail), lines };
+}
 
-  // Alone on the last line. Accepted when set apart from the prose (blank line, finished
-  // sentence), or when it is a single word or an upper-case name under mixed-case text.
-  const alone = tidyName(line.text);
-  if (alone && prev >= from) {
-    const setApart = prev < last - 1 || endsSentence(prevText) || isRuleLine(prevText);
-    const distinctive = !alone.includes(' ') || (isAllCaps(alone) && /[a-z]/.test(prevText));
-    if (setApart || distinctive) {
-      line.text = '';
-      // "Huntsman" / "huntsman": the converter sometimes prints the signature twice.
-      if (prevText.toUpperCase() === alone.toUpperCase()) lines[prev]!.text = '';
-      while (prev >= from && /^GP-\d$/.test(lines[prev]!.text)) lines[prev--]!.text = '';
-      const better = /^[A-Z]/.test(prevText) && prevText.toUpperCase() === alone.toUpperCase() ? prevText : alone;
-      return { signature: better, lines };
-    }
-  }
+interface Tail {
+  lines: Line[];
+  from: number;
+  /** The last line with text, after trailer junk. */
+  last: number;
+  /** The line with text before it, and that text. */
+  prev: number;
+  prevText: string;
+}
 
-  // Run onto the last sentence: "... cleared this message. WOOD", "... END COMMENT CURRAN",
-  // ".FARRAR", "TIMKEN JR 2008-01-08".
-  const glued = /^(.*?)\s*((?:[A-Za-z][A-Za-z'-]*\s+)?(?:JR|Jr|jr)\.?|(?<=[.!?]\s+)[A-Z]{2,}\s+[A-Z]{3,}|[A-Za-z][A-Za-z'-]*)(?:\s+\d{4}-\d{2}-\d{2})?\s*\.?$/.exec(
-    line.text,
-  );
-  if (glued && glued[1] !== undefined && glued[2]) {
-    const before = glued[1].trimEnd();
-    // "¶3. (C) Three." is a paragraph, not "¶3. (C)" signed "Three" — unless the number merely
-    // ends the sentence on the line above ("... posed in paragraph" / "¶3. Koenig").
-    const wrappedNumber = !before.includes('(') && prevText !== '' && !endsSentence(prevText);
-    const onlyNumberBefore = /^(?:¶?\s*\d{1,3}\s?\.)?\s*(?:\([^)]*\))?$/.test(before) && !wrappedNumber;
-    const periodAfter = /\.\s*$/.test(line.text) && !isAllCaps(glued[2]);
-    const name = tidyName(glued[2]);
-    const closer = /\bEND (?:COMMENT|TEXT|SUMMARY|NOTE)$|\bEnd (?:[Cc]omment|[Tt]ext|[Ss]ummary|[Nn]ote)$|[Xx]{4,}$/.test(before);
-    // After a number ("... spoiled: 14 EIKENBERRY") only an upper-case surname is believable.
-    const afterNumber = /\d$/.test(before) && name !== null && isAllCaps(name) && name.length >= 4;
-    const plausible =
-      name !== null &&
-      !onlyNumberBefore &&
-      !periodAfter &&
-      (isAllCaps(name) || /^(?:Mc|Mac|Le|La|De|Di|Van)?[A-Z][a-z'-]+$/.test(name) || (closer && /^[a-z]+$/.test(name))) &&
-      (BEFORE_GLUED_NAME.test(before) || afterNumber) &&
-      !TITLE_BEFORE.test(before) &&
-      !(INITIAL_BEFORE.test(before) && !isAllCaps(name));
-    if (plausible) {
-      line.text = before;
-      return { signature: name, lines };
-    }
-  }
-  return none;
+/**
+ * "RODLEY" alone on the last line. Accepted when set apart from the prose (blank line,
+ * finished sentence), or when it is a single word or an upper-case name under mixed-case text.
+ * Blanks the line(s) it takes.
+ */
+function aloneOnLastLine({ lines, from, last, prev, prevText }: Tail): string | null {
+  const name = tidyName(lines[last]!.text);
+  if (!name || prev < from) return null;
+  const setApart = prev < last - 1 || endsSentence(prevText) || isRuleLine(prevText);
+  const distinctive = !name.includes(' ') || (isAllCaps(name) && /[a-z]/.test(prevText));
+  if (!setApart && !distinctive) return null;
+  lines[last]!.text = '';
+  // "Huntsman" / "huntsman": the converter sometimes prints the signature twice.
+  const repeated = prevText.toUpperCase() === name.toUpperCase();
+  if (repeated) lines[prev]!.text = '';
+  for (let i = prev; i >= from && /^GP-\d$/.test(lines[i]!.text); i--) lines[i]!.text = '';
+  return repeated && /^[A-Z]/.test(prevText) ? prevText : name;
+}
+
+/**
+ * Run onto the last sentence: "... cleared this message. WOOD", "... END COMMENT CURRAN",
+ * ".FARRAR", "TIMKEN JR 2008-01-08". Cuts the name off the line when it takes it.
+ */
+function runOnLastSentence({ lines, last, prevText }: Tail): string | null {
+  const line = lines[last]!;
+  const glued =
+    /^(.*?)\s*((?:[A-Za-z][A-Za-z'-]*\s+)?(?:JR|Jr|jr)\.?|(?<=[.!?]\s+)[A-Z]{2,}\s+[A-Z]{3,}|[A-Za-z][A-Za-z'-]*)(?:\s+\d{4}-\d{2}-\d{2})?\s*\.?$/.exec(
+      line.text,
+    );
+  if (!glued || glued[1] === undefined || !glued[2]) return null;
+  const before = glued[1].trimEnd();
+  const name = tidyName(glued[2]);
+  if (name === null) return null;
+
+  // "¶3. (C) Three." is a paragraph, not "¶3. (C)" signed "Three" — unless the number merely
+  // ends the sentence on the line above ("... posed in paragraph" / "¶3. Koenig").
+  const wrappedNumber = !before.includes('(') && prevText !== '' && !endsSentence(prevText);
+  const onlyNumberBefore = /^(?:¶?\s*\d{1,3}\s?\.)?\s*(?:\([^)]*\))?$/.test(before) && !wrappedNumber;
+  const periodAfter = /\.\s*$/.test(line.text) && !isAllCaps(glued[2]);
+  const closer = /\bEND (?:COMMENT|TEXT|SUMMARY|NOTE)$|\bEnd (?:[Cc]omment|[Tt]ext|[Ss]ummary|[Nn]ote)$|[Xx]{4,}$/.test(before);
+  // After a number ("... spoiled: 14 EIKENBERRY") only an upper-case surname is believable.
+  const afterNumber = /\d$/.test(before) && isAllCaps(name) && name.length >= 4;
+  const nameShape =
+    isAllCaps(name) || /^(?:Mc|Mac|Le|La|De|Di|Van)?[A-Z][a-z'-]+$/.test(name) || (closer && /^[a-z]+$/.test(name));
+  const plausible =
+    nameShape &&
+    !onlyNumberBefore &&
+    !periodAfter &&
+    (BEFORE_GLUED_NAME.test(before) || afterNumber) &&
+    !TITLE_BEFORE.test(before) &&
+    !(INITIAL_BEFORE.test(before) && !isAllCaps(name));
+  if (!plausible) return null;
+  line.text = before;
+  return name;
 }

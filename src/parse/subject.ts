@@ -15,7 +15,7 @@ const MAX_SUBJECT = 150;
  * Cuts what the converter glued onto a subject ("... IMPLICATIONS Classified By: ...",
  * "... PROCESSING  REF: MOSCOW 00079") and drops a leading portion marking "(C)".
  */
-export function cleanSubject(raw: string | null): string | null {
+function cleanSubject(raw: string | null): string | null {
   if (raw === null) return null;
   let s = raw.replace(/\s+/g, ' ').trim();
   const cut = /\s(?:Classified\s+By|Derived\s+From|REF|REFS|REFTEL|REFTELS)\s*:/i.exec(s);

@@ -15,10 +15,12 @@ export interface ServerOptions {
   /** Built web app (web/dist); omitted in API-only tests. */
   webRoot?: string;
   logger?: FastifyServerOptions['logger'];
+  /** Log every HTTP request (pino, one JSON line each); off by default to keep the console readable. */
+  logRequests?: boolean;
 }
 
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 64 * 1024 });
+  const app = Fastify({ logger: opts.logger ?? false, disableRequestLogging: !opts.logRequests, bodyLimit: 64 * 1024 });
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
     const status = err.statusCode ?? 500;
     if (status >= 500) req.log.error({ err }, 'request failed');

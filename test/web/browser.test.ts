@@ -63,8 +63,7 @@ describe('web chat in Chromium', () => {
     expect(await first.locator('.citation').innerText()).toBe('09PHNOMPENH246 ¶10');
     const marked = await first.locator('.passage-text mark').allInnerTexts();
     expect(marked.join(' ')).toContain('10 children');
-    await answer.scrollIntoViewIfNeeded();
-    await page.evaluate(() => (globalThis as any).document.querySelector('.answer:last-of-type')?.scrollIntoView({ block: 'start' }));
+    await answer.evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(SHOTS, 'answer.png'), fullPage: false });
 
     await first.locator('.citation').click();
@@ -79,6 +78,26 @@ describe('web chat in Chromium', () => {
     // Back to the chat: the conversation is still there.
     await page.goBack();
     await expect.poll(() => page.locator('.answer').count()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('says plainly when no paragraph answers, keeping near misses apart and labelled', async () => {
+    await page.goto(base);
+    const answer = await ask('What did the Icelandic parliament decide about the Icesave deposit guarantees?');
+    expect(await answer.locator('.abstained').innerText()).toContain('No cable paragraph answers this');
+    expect(await answer.locator('.passage:not(.passage-closest)').count()).toBe(0);
+    expect(await answer.locator('.closest .passage').count()).toBeLessThanOrEqual(2);
+    await answer.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(SHOTS, 'abstained.png') });
+  });
+
+  it('applies filters typed in the chat, shows them, and says when they match nothing', async () => {
+    await page.goto(base);
+    const hit = await ask('tag:KTIP origin:"Phnom Penh" How many children can the Poipet Transit Center house?');
+    expect((await hit.locator('.filter-chip').allInnerTexts()).join(' ')).toMatch(/KTIP/);
+    expect(await hit.locator('.passage .citation').first().innerText()).toBe('09PHNOMPENH246 ¶10');
+    const none = await ask('origin:Lagos How many children can the Poipet Transit Center house?');
+    expect(await none.innerText()).toMatch(/No indexed cable matches origin:Lagos/);
+    expect(await none.locator('.passage').count()).toBe(0);
   });
 
   it('shows cable text as text, never as HTML', async () => {
