@@ -41,9 +41,12 @@ export function readFrontMatter(lines: readonly Line[], from: number, to: number
       dropped.add(i);
       let said = t;
       for (let k = 1; k <= MAX_CLASSIFIED_BY_CONTINUATION; k++) {
-        const next = text(i + 1);
+        // "REASON:" / "" / "1.4(C).": a line cut right after its label may continue past a blank.
+        const skip = text(i + 1) === '' && /[:,]\s*$/.test(said) && /^1\s?\.\s?[4-6]\b/.test(text(i + 2)) ? 1 : 0;
+        const next = text(i + 1 + skip);
         if (next === '' || readNumberedLine(next) !== null || !continuesClassifiedBy(said, next)) break;
         said += ` ${next}`;
+        i += skip;
         dropped.add(++i);
       }
     } else if (SUBJECT_LINE.test(t)) {
