@@ -12,7 +12,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { chunkCable } from '../chunk/index.js';
 import type { Cable } from '../domain.js';
 import type { Embedder } from '../embed/index.js';
-import { CableParseError, decodeCableBytes, parseCable } from '../parse/index.js';
+import { CableParseError, decodeCableBytes, parseCable, PARSER_VERSION } from '../parse/index.js';
 import { IndexStore } from './store.js';
 
 export interface IngestProgress {
@@ -98,7 +98,8 @@ export async function ingest(paths: string[], opts: IngestOptions): Promise<Inge
         rejected.push({ file, reason: `cannot read: ${(err as Error).message}` });
         continue;
       }
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      // What the index holds for a file depends on its bytes and on how they were parsed and cut.
+      const sha256 = `${createHash('sha256').update(bytes).digest('hex')}:p${PARSER_VERSION}:w${segmentWords}`;
       if (store.refForContent(sha256)) {
         unchanged++;
         continue;

@@ -6,3 +6,9 @@ export { CableParseError } from './errors.js';
 export { decodeCableBytes } from './decode.js';
 export { parseCable } from './cable.js';
 export { parseCableFile } from './file.js';
+
+/**
+ * Bumped whenever parsing output changes for some input. The index stores it with each file's hash, so a
+ * new parser re-reads every cable on the next ingest (re-embedding only paragraphs whose text changed).
+ */
+export const PARSER_VERSION = 2;
