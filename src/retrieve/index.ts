@@ -45,6 +45,8 @@ export interface SearchResult {
 const RRF_K = 60;
 /** Candidates taken from each first-stage search; deep enough that the reranker can recover misses. */
 const DEPTH = 50;
+/** Candidates (by fused rank) that the second stage rescores. */
+const RERANK_DEPTH = 30;
 
 export class Retriever {
   private idfCache = new Map<string, number>();
@@ -86,7 +88,9 @@ export class Retriever {
     const known = new Set(terms.filter((t) => (this.df.get(t) ?? 0) > 0));
     const maxBm25 = Math.max(1e-9, ...lexical.map((l) => l.score));
     const ranked: Ranked[] = [];
-    for (const [id, f] of fused) {
+    // Only the best of the fused list is worth the full feature work; further down, nothing climbs to the top.
+    const shortlist = [...fused.entries()].sort((a, b) => b[1].rrf - a[1].rrf).slice(0, mode === 'full' ? RERANK_DEPTH : Math.max(req.k, 10));
+    for (const [id, f] of shortlist) {
       const paragraph = this.store.paragraph(id);
       if (!paragraph) continue;
       const cable = this.store.cable(paragraph.ref)!;
@@ -104,8 +108,15 @@ export class Retriever {
         unseen,
         known,
       });
-      const score = mode === 'dense' ? feats.denseMax : mode === 'lexical' ? f.bm25 ?? 0 : mode === 'fused' ? f.rrf : rerankScore(feats);
-      ranked.push({ paragraph, cable, score, features: feats, segments: segs });
+      ranked.push({ paragraph, cable, score: mode === 'dense' ? feats.denseMax : mode === 'lexical' ? (f.bm25 ?? 0) : f.rrf, features: feats, segments: segs });
+    }
+    if (mode === 'full') {
+      const byCable = new Map<string, number>();
+      for (const r of ranked) byCable.set(r.paragraph.ref, (byCable.get(r.paragraph.ref) ?? 0) + r.features.rrf);
+      for (const r of ranked) {
+        r.features.cableSupport = Math.min(1, (byCable.get(r.paragraph.ref)! - r.features.rrf) / 2);
+        r.score = rerankScore(r.features);
+      }
     }
     ranked.sort((a, b) => b.score - a.score || a.paragraph.id - b.paragraph.id);
     return { ranked: ranked.slice(0, Math.max(req.k, 0)), allowed: allowedParagraphs?.size, terms, contextTerms };

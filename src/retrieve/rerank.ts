@@ -31,6 +31,13 @@ export interface Features {
    * name or thing asked about that the paragraph does not mention is the clearest sign it is not the answer.
    */
   missingKnown: number;
+  /**
+   * How strongly the rest of this paragraph's cable matches (sum of the fused scores of its other candidate
+   * paragraphs, 0..1): in a large corpus the cable that is about the question has several matching paragraphs.
+   */
+  cableSupport: number;
+  /** 1 for the un-numbered preamble (subject/summary), which matches everything a little and answers little. */
+  preamble: number;
   /** Best sentences (offsets into the paragraph text), best first. */
   best: { span: Span; score: number }[];
 }
@@ -51,14 +58,16 @@ export interface FeatureInput {
 }
 
 export const WEIGHTS = {
-  rrf: 0.3,
+  rrf: 0.45,
   bm25: 0.2,
-  denseMax: 0.6,
-  denseTop2: 0.2,
-  coverage: 0.3,
-  sentenceCoverage: 0.9,
-  contextCoverage: 0.5,
-  typeMatch: 0,
+  denseMax: 0.55,
+  denseTop2: 0.15,
+  coverage: 0.2,
+  sentenceCoverage: 0.95,
+  contextCoverage: 0.7,
+  typeMatch: 0.15,
+  cableSupport: 0,
+  preamble: 0.4,
 };
 
 export function rerankScore(f: Features, w = WEIGHTS): number {
@@ -70,7 +79,9 @@ export function rerankScore(f: Features, w = WEIGHTS): number {
     w.coverage * f.coverage +
     w.sentenceCoverage * f.sentenceCoverage +
     w.contextCoverage * f.contextCoverage +
-    w.typeMatch * f.typeMatch
+    w.typeMatch * f.typeMatch +
+    w.cableSupport * f.cableSupport -
+    w.preamble * f.preamble
   );
 }
 
@@ -144,6 +155,8 @@ export function features(input: FeatureInput): Features {
     typeMatch,
     unseen: input.unseen,
     missingKnown,
+    cableSupport: 0,
+    preamble: paragraph.key === '0' ? 1 : 0,
     best,
   };
 }
