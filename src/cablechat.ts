@@ -7,7 +7,7 @@
  */
 import { answer, type AskRequest } from './answer/index.js';
 import type { Answer } from './domain.js';
-import { chooseModel, loadEmbedder, USE_LITE_ID, type Embedder } from './embed/index.js';
+import { chooseModel, createEmbedPool, loadEmbedder, USE_LITE_ID, type Embedder } from './embed/index.js';
 import { IndexStore } from './index/store.js';
 import { Retriever } from './retrieve/index.js';
 
@@ -18,6 +18,8 @@ export interface OpenOptions {
   /** An already loaded embedder (tests, benchmarks), used instead of loading one. */
   embedder?: Embedder;
   log?: (line: string) => void;
+  /** Embedding worker threads for queries (default 1); 0 embeds on the calling thread. */
+  queryThreads?: number;
 }
 
 export interface Cablechat {
@@ -35,7 +37,8 @@ export async function openCablechat(opts: OpenOptions): Promise<Cablechat> {
     const wanted = opts.model && opts.model !== 'auto' ? opts.model : (built?.id ?? 'auto');
     const choice = await chooseModel(wanted);
     opts.log?.(`embedding model: ${choice.spec.model === USE_LITE_ID ? 'use-lite' : choice.spec.model} — ${built && wanted === built.id ? `the model ${opts.indexDir} was built with` : choice.reason}`);
-    embedder = await loadEmbedder(choice.spec);
+    // In a worker thread, so the lexical half of each query runs while the model embeds it (retrieve/).
+    embedder = opts.queryThreads === 0 ? await loadEmbedder(choice.spec) : await createEmbedPool(choice.spec, opts.queryThreads ?? 1);
   }
   const store = IndexStore.open(opts.indexDir, { embedder });
   const retriever = new Retriever(store, embedder);

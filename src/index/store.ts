@@ -19,7 +19,7 @@ export const INDEX_FORMAT = 1;
 const DB_FILE = 'cables.db';
 const HNSW_M = 16;
 const HNSW_EF_CONSTRUCTION = 200;
-const HNSW_EF_SEARCH = 200;
+const HNSW_EF_SEARCH = 128;
 
 export class IndexError extends Error {}
 
@@ -88,6 +88,8 @@ export class IndexStore {
   private hnsw: Hnsw | null = null;
   /** Prepared once per SQL text: preparing is a large share of a query's cost otherwise. */
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly cableCache = new Map<string, CableMeta | null>();
+  private cableCacheGeneration = -1;
   private hnswGeneration = -1;
 
   private constructor(dir: string, db: Database.Database, embedder: EmbedderInfo) {
@@ -330,9 +332,11 @@ export class IndexStore {
     return row.n;
   }
 
+  /** Segment rows for HNSW labels, in one statement (json_each keeps it a single cached query). */
   segments(ids: number[]): SegmentRow[] {
-    const q = this.sql('SELECT id, paragraph_id AS paragraphId, start, "end", hash FROM segments WHERE id = ?');
-    return ids.map((id) => q.get(id) as SegmentRow | undefined).filter((r): r is SegmentRow => !!r);
+    return this.sql('SELECT s.id, s.paragraph_id AS paragraphId, s.start, s."end", s.hash FROM json_each(?) j JOIN segments s ON s.id = j.value').all(
+      JSON.stringify(ids),
+    ) as SegmentRow[];
   }
 
   segmentsOf(paragraphId: number): (SegmentRow & { vector: Float32Array })[] {
@@ -351,7 +355,19 @@ export class IndexStore {
     return this.sql('SELECT id, ref, ord, key, number, heading, marking, text FROM paragraphs WHERE ref = ? ORDER BY ord').all(ref) as StoredParagraph[];
   }
 
+  /** Cable metadata, cached per generation: every candidate paragraph needs its cable's. */
   cable(ref: string): CableMeta | null {
+    const gen = this.generation();
+    if (gen !== this.cableCacheGeneration) {
+      this.cableCache.clear();
+      this.cableCacheGeneration = gen;
+    }
+    let meta = this.cableCache.get(ref);
+    if (meta === undefined) this.cableCache.set(ref, (meta = this.readCable(ref)));
+    return meta;
+  }
+
+  private readCable(ref: string): CableMeta | null {
     const row = this.sql('SELECT ref, subject, date, classification, origin, tags, signature FROM cables WHERE ref = ? COLLATE NOCASE').get(ref) as
       | (Omit<CableMeta, 'tags'> & { tags: string })
       | undefined;

@@ -10,7 +10,7 @@ import type { CableMeta, Filters } from '../domain.js';
 import type { Embedder } from '../embed/index.js';
 import type { IndexStore, StoredParagraph } from '../index/store.js';
 import { quoteFts } from '../index/store.js';
-import { features, rerankScore, type Features } from './rerank.js';
+import { analyse, features, rerankScore, type Features } from './rerank.js';
 import { contentTerms, words, isStopWord } from './text.js';
 
 export type Mode = 'dense' | 'lexical' | 'fused' | 'full';
@@ -67,11 +67,25 @@ export class Retriever {
     if (allowedParagraphs && allowedParagraphs.size === 0) return { ranked: [], allowed: 0, terms, contextTerms };
 
     const denseText = req.context?.length ? `${req.context.at(-1)} ${req.question}` : req.question;
-    const [qv] = mode === 'lexical' ? [new Float32Array(0)] : await this.embedder.embed([denseText]);
-    const queryVector = qv!;
-
-    const dense = mode === 'lexical' ? [] : this.denseCandidates(queryVector, allowedParagraphs);
+    // With a worker-backed embedder the model runs on another core while this thread does the lexical
+    // search and reads its candidates: most of a query's own work hides behind the embedding.
+    const embedding = mode === 'lexical' ? Promise.resolve([new Float32Array(0)]) : this.embedder.embed([denseText]);
     const lexical = mode === 'dense' ? [] : this.lexicalCandidates(req.question, contextTerms, allowedParagraphs);
+    const idf = this.idf([...terms, ...contextTerms]);
+    // Lexical candidates are read (text, analysis, segment vectors) while the embedding is still running.
+    const read = new Map<number, { paragraph: StoredParagraph | null; vectors: { start: number; end: number; vector: Float32Array }[] }>();
+    const readParagraph = (id: number, withVectors: boolean) => {
+      let r = read.get(id);
+      if (!r) {
+        const paragraph = this.store.paragraph(id);
+        if (paragraph) analyse(paragraph.text);
+        read.set(id, (r = { paragraph, vectors: withVectors && mode !== 'lexical' ? this.store.segmentsOf(id) : [] }));
+      }
+      return r;
+    };
+    for (const l of lexical.slice(0, RERANK_DEPTH)) readParagraph(l.paragraph, true);
+    const queryVector = (await embedding)[0]!;
+    const { ids: dense, sims: denseSims } = mode === 'lexical' ? { ids: [], sims: new Map() } : this.denseCandidates(queryVector, allowedParagraphs);
 
     const fused = new Map<number, { rrf: number; denseRank?: number; lexRank?: number; bm25?: number }>();
     dense.forEach((id, i) => fused.set(id, { rrf: 1 / (RRF_K + i + 1), denseRank: i + 1 }));
@@ -83,7 +97,6 @@ export class Retriever {
       fused.set(paragraph, f);
     });
 
-    const idf = this.idf([...terms, ...contextTerms]);
     const unseen = terms.length ? terms.filter((t) => this.df.get(t) === 0).length / terms.length : 0;
     const known = new Set(terms.filter((t) => (this.df.get(t) ?? 0) > 0));
     const maxBm25 = Math.max(1e-9, ...lexical.map((l) => l.score));
@@ -91,10 +104,12 @@ export class Retriever {
     // Only the best of the fused list is worth the full feature work; further down, nothing climbs to the top.
     const shortlist = [...fused.entries()].sort((a, b) => b[1].rrf - a[1].rrf).slice(0, mode === 'full' ? RERANK_DEPTH : Math.max(req.k, 10));
     for (const [id, f] of shortlist) {
-      const paragraph = this.store.paragraph(id);
+      // Dense hits already carry the similarities that matter (a paragraph's best segments); only
+      // paragraphs found by lexical search alone need their vectors compared here.
+      const { paragraph, vectors } = readParagraph(id, !denseSims.has(id));
       if (!paragraph) continue;
       const cable = this.store.cable(paragraph.ref)!;
-      const segs = mode === 'lexical' ? [] : this.store.segmentsOf(id).map((s) => ({ start: s.start, end: s.end, similarity: dot(queryVector, s.vector) }));
+      const segs = vectors.length ? vectors.map((s) => ({ start: s.start, end: s.end, similarity: dot(queryVector, s.vector) })) : (denseSims.get(id) ?? []);
       const feats = features({
         question: req.question,
         terms,
@@ -122,19 +137,24 @@ export class Retriever {
     return { ranked: ranked.slice(0, Math.max(req.k, 0)), allowed: allowedParagraphs?.size, terms, contextTerms };
   }
 
-  /** Paragraph ids in order of their best segment's similarity. */
-  private denseCandidates(query: Float32Array, allowed?: Set<number>): number[] {
+  /** Paragraph ids in order of their best segment's similarity, with the similarities of the segments found. */
+  private denseCandidates(query: Float32Array, allowed?: Set<number>) {
     const segAllowed = allowed ? this.store.allowedSegments(allowed) : undefined;
-    const hits = this.store.searchDense(query, DEPTH * 3, segAllowed);
-    const segs = this.store.segments(hits.map((h) => h.segment));
-    const paraOf = new Map(segs.map((s) => [s.id, s.paragraphId]));
-    const out: number[] = [];
+    const hits = this.store.searchDense(query, DEPTH * 2, segAllowed);
+    const rows = new Map(this.store.segments(hits.map((h) => h.segment)).map((s) => [s.id, s]));
+    const ids: number[] = [];
+    const sims = new Map<number, { start: number; end: number; similarity: number }[]>();
     for (const h of hits) {
-      const p = paraOf.get(h.segment);
-      if (p !== undefined && !out.includes(p)) out.push(p);
-      if (out.length >= DEPTH) break;
+      const row = rows.get(h.segment);
+      if (!row) continue;
+      const list = sims.get(row.paragraphId);
+      if (list) list.push({ start: row.start, end: row.end, similarity: h.similarity });
+      else if (ids.length < DEPTH) {
+        ids.push(row.paragraphId);
+        sims.set(row.paragraphId, [{ start: row.start, end: row.end, similarity: h.similarity }]);
+      }
     }
-    return out;
+    return { ids, sims };
   }
 
   private lexicalCandidates(question: string, contextTerms: string[], allowed?: Set<number>) {
