@@ -110,6 +110,16 @@ describe('WebSocket protocol', () => {
     c.ws.close();
   });
 
+  it('takes the conversation from the client after a reconnect (history in the ask)', async () => {
+    const c = await connect();
+    c.send({ type: 'ask', id: 'h1', question: 'And how many of them were children?', history: ['How many migrants did Thailand return in January 2009?'] });
+    const done = await c.next((m) => m.type === 'done' && m.id === 'h1');
+    expect(done.answer.citations[0]).toBe('09PHNOMPENH246 ¶3');
+    c.send({ type: 'ask', id: 'h2', question: 'x', history: 'not a list' });
+    expect((await c.next((m) => m.type === 'error' && m.id === 'h2')).code).toBe('bad_request');
+    c.ws.close();
+  });
+
   it('answers every kind of bad frame with an error message and keeps serving the socket', async () => {
     const c = await connect();
     const cases: [unknown, string, string | null][] = [
