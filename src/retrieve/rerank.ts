@@ -16,6 +16,11 @@ export interface Features {
   /** Best and mean-of-two-best segment similarities to the question. */
   denseMax: number;
   denseTop2: number;
+  /**
+   * denseMax, but only for paragraphs lexical search also found. Over a large corpus the bundled model's
+   * nearest neighbours are often from unrelated cables; agreement of both searches is the trustworthy case.
+   */
+  denseLex: number;
   /** IDF-weighted share of question terms found in the paragraph (0..1). */
   coverage: number;
   /** The same share for the best single sentence: terms that occur together, where an answer usually is. */
@@ -62,6 +67,7 @@ export const WEIGHTS = {
   bm25: 0.2,
   denseMax: 0.55,
   denseTop2: 0.15,
+  denseLex: 0,
   coverage: 0.2,
   sentenceCoverage: 0.95,
   contextCoverage: 0.7,
@@ -76,6 +82,7 @@ export function rerankScore(f: Features, w = WEIGHTS): number {
     w.bm25 * f.bm25 +
     w.denseMax * f.denseMax +
     w.denseTop2 * f.denseTop2 +
+    w.denseLex * f.denseLex +
     w.coverage * f.coverage +
     w.sentenceCoverage * f.sentenceCoverage +
     w.contextCoverage * f.contextCoverage +
@@ -149,6 +156,7 @@ export function features(input: FeatureInput): Features {
     bm25: input.bm25,
     denseMax: sims[0] ?? 0,
     denseTop2: sims.length > 1 ? (sims[0]! + sims[1]!) / 2 : (sims[0] ?? 0),
+    denseLex: input.bm25 > 0 ? (sims[0] ?? 0) : 0,
     coverage,
     sentenceCoverage,
     contextCoverage,
