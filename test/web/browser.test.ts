@@ -100,6 +100,24 @@ describe('web chat in Chromium', () => {
     expect(await none.locator('.passage').count()).toBe(0);
   });
 
+  it('fits a phone-sized window without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 375, height: 760 });
+    try {
+      await page.goto(base);
+      const answer = await ask('How many migrants did Thailand return in January 2009?');
+      expect(await answer.locator('.passage .citation').first().innerText()).toBe('09PHNOMPENH246 ¶3');
+      const overflow = await page.evaluate(() => {
+        const d = (globalThis as any).document.documentElement;
+        return d.scrollWidth - d.clientWidth;
+      });
+      expect(overflow).toBeLessThanOrEqual(0);
+      await answer.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await page.screenshot({ path: join(SHOTS, 'phone.png') });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   it('shows cable text as text, never as HTML', async () => {
     await page.goto(base);
     const answer = await ask('<img src=x onerror="window.__pwned=1"> How many brothels did Oum Sath suspect?');
