@@ -1,7 +1,8 @@
 /**
- * Fit the reranker weights and the abstention model on the TUNE split only (heldout questions are never
- * read here). Usage: npx tsx scripts/tune.ts --index DIR --qa eval/seed.jsonl [--qa eval/dev.jsonl --index2 DIR]
- * Prints the weights and confidence coefficients to paste into src/retrieve/rerank.ts and src/answer/index.ts.
+ * Fit the reranker weights, the confidence model and the abstention rule on the TUNE split only (held-out
+ * questions are never read here).
+ *   npx tsx scripts/tune.ts --set eval/seed.jsonl=SEED_INDEX eval/dev.jsonl=CORPUS_INDEX
+ * Prints the values to paste into src/retrieve/rerank.ts (WEIGHTS) and src/answer/index.ts.
  */
 import { Command } from 'commander';
 import { openCablechat } from '../src/cablechat.js';
@@ -18,7 +19,7 @@ interface Cand { f: Features; good: boolean }
 interface Q { item: QaItem; cands: Cand[] }
 const qs: Q[] = [];
 for (const [qa, dir] of sets) {
-  const chat = await openCablechat({ indexDir: dir! });
+  const chat = await openCablechat({ indexDir: dir!, queryThreads: 0 });
   for (const item of loadQa(qa!).filter((q) => (q.split ?? 'tune') === 'tune')) {
     const context = followUpContext(item.question, item.history ?? []);
     const res = await chat.retriever.search({ question: item.question, context, k: 100 });
@@ -67,33 +68,32 @@ for (let i = 0; i < 3000; i++) {
 }
 console.log('WEIGHTS =', JSON.stringify(w));
 
-// Abstention: logistic regression on the top candidate's features; 1 = answerable question.
-const top = qs.map((q) => {
-  const c = q.cands.map((c) => ({ c, s: rerankScore(c.f, w) })).sort((a, b) => b.s - a.s)[0]?.c;
-  return { y: q.item.unanswerable === true ? 0 : 1, x: c ? vec(c.f) : [0, 0, 0, 0, 0] };
+// Confidence: logistic model of "the first passage is the right one", on the answerable tune questions.
+const firsts = qs.map((q) => {
+  const top = q.cands.map((c) => ({ c, s: rerankScore(c.f, w) })).sort((a, b) => b.s - a.s)[0]?.c;
+  return { unanswerable: q.item.unanswerable === true, good: !!top?.good, f: top?.f };
 });
-function vec(f: Features) {
-  return [f.sentenceCoverage, f.coverage, f.denseMax, f.contextCoverage, f.missingKnown];
-}
-let beta = [0, 0, 0, 0, 0, 0];
+const vec = (f: Features) => [f.sentenceCoverage, f.coverage, f.denseMax, f.contextCoverage, f.typeMatch];
+const data = firsts.filter((x) => !x.unanswerable && x.f).map((x) => ({ y: x.good ? 1 : 0, x: vec(x.f!) }));
 const sig = (z: number) => 1 / (1 + Math.exp(-z));
-const pos = top.filter((t) => t.y === 1).length;
-const neg = top.length - pos;
-for (let it = 0; it < 20000; it++) {
+let beta = [0, 0, 0, 0, 0, 0];
+for (let it = 0; it < 30000; it++) {
   const g = beta.map(() => 0);
-  for (const t of top) {
-    // Balance the classes: unanswerable questions are few but matter as much.
-    const wt = t.y === 1 ? 0.5 / pos : 0.5 / neg;
-    const p = sig(beta[0]! + t.x.reduce((s, x, i) => s + x * beta[i + 1]!, 0));
-    g[0]! += wt * (p - t.y);
-    t.x.forEach((x, i) => (g[i + 1]! += wt * (p - t.y) * x));
+  for (const d of data) {
+    const p = sig(beta[0]! + d.x.reduce((s, x, i) => s + x * beta[i + 1]!, 0));
+    g[0]! += p - d.y;
+    d.x.forEach((x, i) => (g[i + 1]! += (p - d.y) * x));
   }
-  beta = beta.map((b, i) => b - 2 * (g[i]! + 1e-3 * (i ? b : 0)));
+  beta = beta.map((b, i) => b - (0.5 / data.length) * (g[i]! + 1e-2 * (i ? b : 0)));
 }
-console.log('confidence beta [bias, sentenceCoverage, coverage, denseMax, contextCoverage, missingKnown] =', JSON.stringify(beta.map((b) => Number(b.toFixed(3)))));
-const probs = top.map((t) => ({ y: t.y, p: sig(beta[0]! + t.x.reduce((s, x, i) => s + x * beta[i + 1]!, 0)) }));
-for (const th of [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6]) {
-  const fa = probs.filter((p) => p.y === 1 && p.p < th).length;
-  const ab = probs.filter((p) => p.y === 0 && p.p < th).length;
-  console.log(`threshold ${th}: false abstentions ${fa}/${pos}, unanswerable abstained ${ab}/${neg}`);
+console.log('confidence beta [bias, sentenceCoverage, coverage, denseMax, contextCoverage, typeMatch] =', JSON.stringify(beta.map((b) => Number(b.toFixed(3)))));
+
+// Abstention: how each "nothing matches" rule trades refused answerable questions for caught unanswerable ones.
+for (const sc of [0.15, 0.2, 0.25, 0.3]) {
+  for (const cv of [0.2, 0.3, 0.4]) {
+    const refuses = (f: Features) => f.sentenceCoverage < sc && f.coverage < cv && f.contextCoverage < 0.5;
+    const fa = firsts.filter((x) => !x.unanswerable && x.f && refuses(x.f)).length;
+    const ua = firsts.filter((x) => x.unanswerable && x.f && refuses(x.f)).length;
+    console.log(`abstain when sentenceCoverage < ${sc} and coverage < ${cv}: answerable refused ${fa}/${data.length}, unanswerable refused ${ua}/${firsts.length - data.length}`);
+  }
 }

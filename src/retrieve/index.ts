@@ -50,7 +50,6 @@ const RERANK_DEPTH = 30;
 
 export class Retriever {
   private idfCache = new Map<string, number>();
-  private df = new Map<string, number>();
   private paragraphCount = 0;
   private idfGeneration = -1;
 
@@ -97,8 +96,6 @@ export class Retriever {
       fused.set(paragraph, f);
     });
 
-    const unseen = terms.length ? terms.filter((t) => this.df.get(t) === 0).length / terms.length : 0;
-    const known = new Set(terms.filter((t) => (this.df.get(t) ?? 0) > 0));
     const maxBm25 = Math.max(1e-9, ...lexical.map((l) => l.score));
     const ranked: Ranked[] = [];
     // Only the best of the fused list is worth the full feature work; further down, nothing climbs to the top.
@@ -120,8 +117,6 @@ export class Retriever {
         segments: segs,
         rrf: f.rrf,
         bm25: (f.bm25 ?? 0) / maxBm25,
-        unseen,
-        known,
       });
       ranked.push({ paragraph, cable, score: mode === 'dense' ? feats.denseMax : mode === 'lexical' ? (f.bm25 ?? 0) : f.rrf, features: feats, segments: segs });
     }
@@ -170,7 +165,6 @@ export class Retriever {
     const gen = this.store.generation();
     if (gen !== this.idfGeneration) {
       this.idfCache.clear();
-      this.df.clear();
       this.idfGeneration = gen;
       this.paragraphCount = this.store.stats().paragraphs;
     }
@@ -180,7 +174,6 @@ export class Retriever {
       let v = this.idfCache.get(t);
       if (v === undefined) {
         const df = this.store.documentFrequency(t);
-        this.df.set(t, df);
         v = Math.log(1 + (n - df + 0.5) / (df + 0.5));
         this.idfCache.set(t, v);
       }

@@ -29,13 +29,6 @@ export interface Features {
   contextCoverage: number;
   /** The question asks for a number (or a time) and the best sentence has one. */
   typeMatch: number;
-  /** Share of the question's terms that occur nowhere in the index (often the user's own paraphrase words). */
-  unseen: number;
-  /**
-   * IDF-weighted share of the question's terms that the index knows but this paragraph lacks: a specific
-   * name or thing asked about that the paragraph does not mention is the clearest sign it is not the answer.
-   */
-  missingKnown: number;
   /**
    * How strongly the rest of this paragraph's cable matches (sum of the fused scores of its other candidate
    * paragraphs, 0..1): in a large corpus the cable that is about the question has several matching paragraphs.
@@ -57,9 +50,6 @@ export interface FeatureInput {
   segments: { start: number; end: number; similarity: number }[];
   rrf: number;
   bm25: number;
-  unseen: number;
-  /** Question terms that occur somewhere in the index. */
-  known: Set<string>;
 }
 
 export const WEIGHTS = {
@@ -129,9 +119,6 @@ export function features(input: FeatureInput): Features {
   // is about the paragraph under that heading even when the paragraph says "the PTC".
   const extra = new Set(words(`${paragraph.heading ?? ''} ${input.cable.subject ?? ''}`).map((w) => stem(w.word)));
   const coverage = total ? weigh(terms.filter((t) => paraStems.has(t) || extra.has(t))) / total : 0;
-  const knownTerms = terms.filter((t) => input.known.has(t));
-  const knownTotal = weigh(knownTerms);
-  const missingKnown = knownTotal ? weigh(knownTerms.filter((t) => !paraStems.has(t) && !extra.has(t))) / knownTotal : 0;
   const contextCoverage = ctxTotal ? weigh(contextTerms.filter((t) => paraStems.has(t) || extra.has(t))) / ctxTotal : 0;
 
   const wantsNumber = asksForNumber(input.question);
@@ -161,8 +148,6 @@ export function features(input: FeatureInput): Features {
     sentenceCoverage,
     contextCoverage,
     typeMatch,
-    unseen: input.unseen,
-    missingKnown,
     cableSupport: 0,
     preamble: paragraph.key === '0' ? 1 : 0,
     best,

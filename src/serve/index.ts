@@ -8,7 +8,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import { existsSync } from 'node:fs';
 import type { Cablechat } from '../cablechat.js';
 import { api } from './api.js';
-import { chatSocket, MAX_FRAME_BYTES } from './chat-socket.js';
+import { chatSocket } from './chat-socket.js';
 
 export interface ServerOptions {
   chat: Cablechat;
@@ -30,9 +30,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     if (status >= 500) req.log.error({ err }, 'request failed');
     void reply.code(status).send({ error: status >= 500 ? 'The server failed on this request; see its log.' : err.message });
   });
-  // Frames up to 1 MiB reach our handler so an oversize one gets a "too_large" message instead of a closed socket.
+  // Frames up to 1 MiB reach our handler, so one over the protocol's 16 KiB gets a "too_large" message
+  // instead of a closed socket (ws closes the connection itself above maxPayload).
   await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
-  void MAX_FRAME_BYTES;
   await app.register(api, { chat: opts.chat });
   await app.register(chatSocket, { chat: opts.chat });
   if (opts.webRoot && existsSync(opts.webRoot)) {

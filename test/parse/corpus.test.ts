@@ -14,7 +14,8 @@ const dir = fileURLToPath(new URL('../../../shared/corpus/cablegate-2010/', impo
 describe.skipIf(!existsSync(dir))('the cablegate-2010 corpus', () => {
   const cables: Cable[] = [];
   const refused: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
+  // The body runs at collection even when skipped, so it must not touch a missing folder.
+  for (const name of existsSync(dir) ? readdirSync(dir).sort() : []) {
     try {
       cables.push(parseCable(decodeCableBytes(readFileSync(dir + name)), name));
     } catch (err) {
