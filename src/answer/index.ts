@@ -76,7 +76,7 @@ export function followUpContext(question: string, history: string[]): string[] {
   const refersBack = /\b(they|them|their|those|these|that|this|it|its|he|him|his|she|her|there|then|such|the same|the latter|the former)\b/i.test(q);
   const named = words(q).filter((w) => /^[A-Z]/.test(q.slice(w.start, w.end)) && w.start > 0).length;
   const short = words(q).length <= 7;
-  return opens || (refersBack && (short || named === 0)) ? history.slice(-1) : [];
+  return opens || (refersBack && (short || named === 0)) ? history.slice(-2) : [];
 }
 
 /**

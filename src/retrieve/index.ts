@@ -65,7 +65,7 @@ export class Retriever {
     const contextTerms = contentTerms((req.context ?? []).join(' ')).filter((t) => !terms.includes(t));
     if (allowedParagraphs && allowedParagraphs.size === 0) return { ranked: [], allowed: 0, terms, contextTerms };
 
-    const denseText = req.context?.length ? `${req.context.at(-1)} ${req.question}` : req.question;
+    const denseText = req.context?.length ? `${req.context.join(' ')} ${req.question}` : req.question;
     // With a worker-backed embedder the model runs on another core while this thread does the lexical
     // search and reads its candidates: most of a query's own work hides behind the embedding.
     const embedding = mode === 'lexical' ? Promise.resolve([new Float32Array(0)]) : this.embedder.embed([denseText]);
