@@ -27,7 +27,8 @@ try {
 }
 const opts = program.opts<{ index: string; model: string; k: number; json?: boolean }>();
 try {
-  const chat = await openCablechat({ indexDir: opts.index, model: opts.model, log: (l) => process.stderr.write(`${l}\n`) });
+  // One question: loading the model in this thread is quicker than starting a worker for it.
+  const chat = await openCablechat({ indexDir: opts.index, model: opts.model, queryThreads: 0, log: (l) => process.stderr.write(`${l}\n`) });
   const answer = await chat.ask({ question: program.args.join(' '), k: opts.k });
   process.stdout.write(opts.json ? `${JSON.stringify(answer)}\n` : formatAnswer(answer, process.stdout.isTTY));
   await chat.close();

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { openCablechat } from '../cablechat.js';
 import { buildIndex } from '../index/index.js';
 import { IndexError } from '../index/store.js';
-import { buildServer } from '../serve/index.js';
+import { buildServer, SERVER_QUERY_THREADS } from '../serve/index.js';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
 const env = process.env;
@@ -50,7 +50,7 @@ try {
     const r = await buildIndex([opts.cables], { indexDir: opts.index, model: opts.model, log });
     log(`indexed ${r.indexed.cables} cable(s), ${r.indexed.paragraphs} paragraphs${r.rejected.length ? `; rejected: ${r.rejected.map((x) => `${x.file} (${x.reason})`).join('; ')}` : ''}`);
   }
-  const chat = await openCablechat({ indexDir: opts.index, model: opts.model, log });
+  const chat = await openCablechat({ indexDir: opts.index, model: opts.model, log, queryThreads: SERVER_QUERY_THREADS });
   const app = await buildServer({ chat, webRoot, logger: { level: 'info' }, logRequests: opts.verbose });
   const shutdown = async (signal: string) => {
     log(`${signal}: closing connections…`);

@@ -6,9 +6,16 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Cablechat } from '../cablechat.js';
 import { api } from './api.js';
 import { chatSocket } from './chat-socket.js';
+
+/**
+ * Query-embedding workers a server runs: one answers a lone user as fast as one can; a second doubles what
+ * many concurrent users get (the model is the bottleneck under load, see README, Performance).
+ */
+export const SERVER_QUERY_THREADS = Math.min(2, availableParallelism());
 
 export interface ServerOptions {
   chat: Cablechat;
