@@ -7,7 +7,8 @@
  */
 import { answer, type AskRequest } from './answer/index.js';
 import type { Answer } from './domain.js';
-import { chooseModel, createEmbedPool, loadEmbedder, USE_LITE_ID, type Embedder } from './embed/index.js';
+import { createEmbedPool, loadEmbedder, type Embedder } from './embed/index.js';
+import { modelForIndex } from './index/index.js';
 import { IndexStore } from './index/store.js';
 import { Retriever } from './retrieve/index.js';
 
@@ -33,10 +34,7 @@ export interface Cablechat {
 export async function openCablechat(opts: OpenOptions): Promise<Cablechat> {
   let embedder = opts.embedder;
   if (!embedder) {
-    const built = IndexStore.peekEmbedder(opts.indexDir);
-    const wanted = opts.model && opts.model !== 'auto' ? opts.model : (built?.id ?? 'auto');
-    const choice = await chooseModel(wanted);
-    opts.log?.(`embedding model: ${choice.spec.model === USE_LITE_ID ? 'use-lite' : choice.spec.model} — ${built && wanted === built.id ? `the model ${opts.indexDir} was built with` : choice.reason}`);
+    const choice = await modelForIndex(opts.indexDir, opts.model, opts.log);
     // In a worker thread, so the lexical half of each query runs while the model embeds it (retrieve/).
     embedder = opts.queryThreads === 0 ? await loadEmbedder(choice.spec) : await createEmbedPool(choice.spec, opts.queryThreads ?? 1);
   }

@@ -3,7 +3,7 @@
  * otherwise), starts one embedding worker per core and ingests; `IndexStore` reads what it built.
  */
 import { availableParallelism } from 'node:os';
-import { chooseModel, createEmbedPool, loadEmbedder, USE_LITE_ID, type Embedder } from '../embed/index.js';
+import { chooseModel, createEmbedPool, loadEmbedder, type Embedder, type ModelChoice } from '../embed/index.js';
 import { ingest, type IngestOptions, type IngestReport } from './ingest.js';
 import { IndexStore } from './store.js';
 
@@ -21,14 +21,23 @@ export interface BuildOptions extends Pick<IngestOptions, 'onProgress' | 'onPlan
   log?: (line: string) => void;
 }
 
+/**
+ * The model to use with an index: the one it was built with, unless the caller names another (which
+ * IndexStore.open then refuses, with the rebuild command, if it differs). Logs one line saying which and why.
+ */
+export async function modelForIndex(indexDir: string, model: string | undefined, log?: (line: string) => void): Promise<ModelChoice> {
+  const built = IndexStore.peekEmbedder(indexDir);
+  const wanted = model && model !== 'auto' ? model : (built?.id ?? 'auto');
+  const choice = await chooseModel(wanted);
+  log?.(`embedding model: ${choice.spec.model} — ${built && wanted === built.id ? `the model ${indexDir} was built with` : choice.reason}`);
+  return choice;
+}
+
 export async function buildIndex(paths: string[], opts: BuildOptions): Promise<IngestReport & { embedder: string }> {
   let embedder = opts.embedder;
   let threads = 1;
   if (!embedder) {
-    const built = IndexStore.peekEmbedder(opts.indexDir);
-    const wanted = opts.model && opts.model !== 'auto' ? opts.model : (built?.id ?? 'auto');
-    const choice = await chooseModel(wanted);
-    opts.log?.(`embedding model: ${choice.spec.model} — ${built && wanted === built.id ? `the model ${opts.indexDir} was built with` : choice.reason}`);
+    const choice = await modelForIndex(opts.indexDir, opts.model, opts.log);
     if (choice.spec.allowRemote) {
       // Download once here, with progress, rather than once per worker.
       await (await loadEmbedder(choice.spec)).close();
@@ -36,7 +45,7 @@ export async function buildIndex(paths: string[], opts: BuildOptions): Promise<I
     }
     threads = opts.threads ?? availableParallelism();
     embedder = threads > 0 ? await createEmbedPool(choice.spec, threads) : await loadEmbedder(choice.spec);
-    if (choice.spec.model === USE_LITE_ID && threads > 1) opts.log?.(`embedding on ${threads} worker threads`);
+    if (threads > 1) opts.log?.(`embedding on ${threads} worker threads`);
   }
   try {
     const report = await ingest(paths, { ...opts, embedder, inFlight: Math.max(2, threads * 2) });

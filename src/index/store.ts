@@ -397,7 +397,7 @@ export class IndexStore {
     if (f.cable) (where.push('c.ref = ? COLLATE NOCASE'), args.push(f.cable));
     if (f.tag) (where.push('EXISTS (SELECT 1 FROM json_each(c.tags) t WHERE upper(t.value) = upper(?))'), args.push(f.tag));
     if (f.after) (where.push('c.date >= ?'), args.push(f.after));
-    if (f.before) (where.push('substr(c.date, 1, ?) <= ?'), args.push(String(f.before.length) as string, f.before));
+    if (f.before) (where.push('substr(c.date, 1, ?) <= ?'), args.push(String(f.before.length), f.before));
     if (!where.length) return undefined;
     const ids = this.sql(`SELECT p.id FROM paragraphs p JOIN cables c ON c.ref = p.ref WHERE ${where.join(' AND ')}`).pluck().all(...args) as number[];
     return new Set(ids);
