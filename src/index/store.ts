@@ -89,7 +89,7 @@ export class IndexStore {
   /** Prepared once per SQL text: preparing is a large share of a query's cost otherwise. */
   private readonly statements = new Map<string, Database.Statement>();
   private readonly cableCache = new Map<string, CableMeta | null>();
-  private cableCacheGeneration = -1;
+  private synced = -1;
   private hnswGeneration = -1;
 
   private constructor(dir: string, db: Database.Database, embedder: EmbedderInfo) {
@@ -175,6 +175,19 @@ export class IndexStore {
     } finally {
       db.close();
     }
+  }
+
+  /**
+   * Call once per request: picks up an ingest committed since the last call (possibly by another process),
+   * dropping what was cached for the older generation. Returns the generation now in force.
+   */
+  sync(): number {
+    const gen = this.generation();
+    if (gen !== this.synced) {
+      this.cableCache.clear();
+      this.synced = gen;
+    }
+    return gen;
   }
 
   generation(): number {
@@ -281,12 +294,9 @@ export class IndexStore {
 
   // ---- reading -------------------------------------------------------------------------------------
 
-  /**
-   * The HNSW of the committed generation. Reloaded when an ingest (maybe in another process) has
-   * committed a newer generation, which is how a running server picks up a finished ingest.
-   */
+  /** The HNSW of the generation in force (see sync()); loaded, or rebuilt from stored vectors, on first use. */
   dense(): Hnsw {
-    const gen = this.generation();
+    const gen = this.synced < 0 ? this.sync() : this.synced;
     if (this.hnsw && this.hnswGeneration === gen) return this.hnsw;
     const file = join(this.dir, `dense-${gen}.hnsw`);
     const index = new HierarchicalNSW('cosine', this.embedder.dimensions);
@@ -355,13 +365,8 @@ export class IndexStore {
     return this.sql('SELECT id, ref, ord, key, number, heading, marking, text FROM paragraphs WHERE ref = ? ORDER BY ord').all(ref) as StoredParagraph[];
   }
 
-  /** Cable metadata, cached per generation: every candidate paragraph needs its cable's. */
+  /** Cable metadata, cached until sync() sees a new generation: every candidate paragraph needs its cable's. */
   cable(ref: string): CableMeta | null {
-    const gen = this.generation();
-    if (gen !== this.cableCacheGeneration) {
-      this.cableCache.clear();
-      this.cableCacheGeneration = gen;
-    }
     let meta = this.cableCache.get(ref);
     if (meta === undefined) this.cableCache.set(ref, (meta = this.readCable(ref)));
     return meta;

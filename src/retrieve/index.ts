@@ -60,6 +60,7 @@ export class Retriever {
 
   async search(req: SearchRequest): Promise<SearchResult> {
     const mode = req.mode ?? 'full';
+    const generation = this.store.sync();
     const allowedParagraphs = req.filters ? this.store.allowedParagraphs(req.filters) : undefined;
     const terms = contentTerms(req.question);
     const contextTerms = contentTerms((req.context ?? []).join(' ')).filter((t) => !terms.includes(t));
@@ -70,7 +71,7 @@ export class Retriever {
     // search and reads its candidates: most of a query's own work hides behind the embedding.
     const embedding = mode === 'lexical' ? Promise.resolve([new Float32Array(0)]) : this.embedder.embed([denseText]);
     const lexical = mode === 'dense' ? [] : this.lexicalCandidates(req.question, contextTerms, allowedParagraphs);
-    const idf = this.idf([...terms, ...contextTerms]);
+    const idf = this.idf([...terms, ...contextTerms], generation);
     // Lexical candidates are read (text, analysis, segment vectors) while the embedding is still running.
     const read = new Map<number, { paragraph: StoredParagraph | null; vectors: { start: number; end: number; vector: Float32Array }[] }>();
     const readParagraph = (id: number, withVectors: boolean) => {
@@ -161,8 +162,7 @@ export class Retriever {
     return this.store.searchLexical(all.map(quoteFts).join(' OR '), DEPTH, allowed);
   }
 
-  private idf(terms: string[]): Map<string, number> {
-    const gen = this.store.generation();
+  private idf(terms: string[], gen: number): Map<string, number> {
     if (gen !== this.idfGeneration) {
       this.idfCache.clear();
       this.idfGeneration = gen;

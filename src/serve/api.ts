@@ -37,6 +37,7 @@ export const api: FastifyPluginAsync<{ chat: Cablechat }> = async (app, { chat }
     '/api/cables/:ref',
     { schema: { params: { type: 'object', properties: { ref: { type: 'string', pattern: '^[A-Za-z0-9-]{3,40}$' } }, required: ['ref'] } } },
     async (req, reply) => {
+      chat.store.sync();
       const cable = chat.store.cable(req.params.ref);
       if (!cable) return reply.code(404).send({ error: `No cable ${req.params.ref} in this index.` });
       const paragraphs = chat.store.paragraphsOf(cable.ref).map((p) => ({
