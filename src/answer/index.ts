@@ -76,7 +76,7 @@ export function followUpContext(question: string, history: string[]): string[] {
   const refersBack = /\b(they|them|their|those|these|that|this|it|its|he|him|his|she|her|there|then|such|the same|the latter|the former)\b/i.test(q);
   const named = words(q).filter((w) => /^[A-Z]/.test(q.slice(w.start, w.end)) && w.start > 0).length;
   const short = words(q).length <= 7;
-  return opens || (refersBack && (short || named === 0)) ? history.slice(-2) : [];
+  return opens || (refersBack && (short || named === 0)) ? history.slice(-1) : [];
 }
 
 /**
@@ -90,7 +90,8 @@ export function confidenceOf(r: Ranked): number {
   return 1 / (1 + Math.exp(-z));
 }
 
-function toPassage(r: Folded): Passage {
+/** What a user sees of one ranked paragraph (also used by the eval to score single retrieval stages). */
+export function toPassage(r: Folded): Passage {
   return {
     citation: citationFor(r.paragraph.ref, r.paragraph.key),
     cable: r.cable,

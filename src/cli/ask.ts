@@ -1,5 +1,6 @@
 /** npm run ask -- [--index DIR] [--k N] [--json] "question" */
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
+import { parseArgs, wholeNumber } from './args.js';
 import { openCablechat } from '../cablechat.js';
 import { IndexError } from '../index/store.js';
 import { formatAnswer } from './format.js';
@@ -9,22 +10,10 @@ const program = new Command('ask')
   .argument('<question...>', 'the question (filters such as tag:KTIP or origin:"Phnom Penh" may be typed in it)')
   .option('--index <dir>', 'index folder', 'index')
   .option('--model <model>', 'embedding model (default: the one the index was built with)', 'auto')
-  .option('--k <n>', 'passages to show', (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > 50) throw new CommanderError(2, 'usage', `--k must be a whole number from 1 to 50, got "${v}"`);
-    return n;
-  }, 5)
-  .option('--json', 'print the answer as one JSON object')
-  .exitOverride();
+  .option('--k <n>', 'passages to show', wholeNumber('--k', 1, 50), 5)
+  .option('--json', 'print the answer as one JSON object');
 
-try {
-  program.parse();
-} catch (err) {
-  const e = err as CommanderError;
-  if (e.code === 'commander.helpDisplayed') process.exit(0);
-  if (e.code === 'usage') process.stderr.write(`error: ${e.message}\n`);
-  process.exit(2);
-}
+parseArgs(program);
 const opts = program.opts<{ index: string; model: string; k: number; json?: boolean }>();
 try {
   // One question: loading the model in this thread is quicker than starting a worker for it.

@@ -3,7 +3,8 @@
  *                 [--split tune|heldout|all] [--json]
  * Without --index, the cables (default: the bundled seed) are ingested into a temporary index first.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { parseArgs, wholeNumber } from './args.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,19 +19,13 @@ const program = new Command('eval')
   .option('--cables <paths...>', 'cables to ingest first (default: data/cables, the bundled seed)')
   .option('--index <dir>', 'index folder to use (and to ingest --cables into); default: a temporary one')
   .option('--model <model>', 'embedding model for a new index', 'auto')
-  .option('--k <n>', 'passages per question', (v) => Number(v), 10)
+  .option('--k <n>', 'passages per question', wholeNumber('--k', 1, 50), 10)
   .addOption(new Option('--mode <mode>', 'pipeline stage to measure').choices(['full', 'rerank', 'dense', 'lexical', 'fused', 'all']).default('full'))
   .addOption(new Option('--split <split>', 'which questions').choices(['tune', 'heldout', 'all']).default('all'))
   .option('--json', 'print one JSON object (with --mode all: one per mode, keyed by mode)')
-  .option('--misses', 'list the questions whose first passage was wrong')
-  .exitOverride();
+  .option('--misses', 'list the questions whose first passage was wrong');
 
-try {
-  program.parse();
-} catch (err) {
-  const e = err as CommanderError;
-  process.exit(e.code === 'commander.helpDisplayed' ? 0 : 2);
-}
+parseArgs(program);
 const opts = program.opts<{ qa: string; cables?: string[]; index?: string; model: string; k: number; mode: EvalMode | 'all'; split: string; json?: boolean; misses?: boolean }>();
 const log = (l: string) => process.stderr.write(`${l}\n`);
 

@@ -2,7 +2,8 @@
  * npm run ingest -- [--index DIR] [--model auto|use-lite|<hf id or folder>] [--threads N] PATH...
  * Exit: 0 all files went in, 1 some were rejected (the rest are indexed), 2 usage error.
  */
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
+import { parseArgs, wholeNumber } from './args.js';
 import cliProgress from 'cli-progress';
 import { buildIndex } from '../index/index.js';
 import { IndexError } from '../index/store.js';
@@ -12,26 +13,11 @@ const program = new Command('ingest')
   .argument('<paths...>', 'cable files or folders (folders: their .txt and extension-less files)')
   .option('--index <dir>', 'index folder', 'index')
   .option('--model <model>', 'auto | use-lite | a Hugging Face model id | a local model folder', 'auto')
-  .option('--threads <n>', 'embedding worker threads (default: one per core)', (v) => parsePositive(v, '--threads'))
-  .option('--json', 'print the summary as one JSON object')
-  .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-
-function parsePositive(v: string, flag: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new CommanderError(2, 'usage', `${flag} must be a whole number ≥ 0, got "${v}"`);
-  return n;
-}
+  .option('--threads <n>', 'embedding worker threads (default: one per core)', wholeNumber('--threads', 0))
+  .option('--json', 'print the summary as one JSON object');
 
 async function main() {
-  try {
-    program.parse();
-  } catch (err) {
-    const e = err as CommanderError;
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') process.exit(0);
-    if (e.code === 'usage') process.stderr.write(`error: ${e.message}\n`);
-    process.exit(2);
-  }
+  parseArgs(program);
   const opts = program.opts<{ index: string; model: string; threads?: number; json?: boolean }>();
   const tty = process.stderr.isTTY && !opts.json;
   const bar = new cliProgress.SingleBar(

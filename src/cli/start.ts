@@ -3,7 +3,8 @@
  * Environment: PORT, HOST, CABLECHAT_INDEX, CABLECHAT_CABLES, CABLECHAT_MODEL (flags win).
  * First run: builds the web app and indexes the cables folder (the bundled seed) when there is no index.
  */
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
+import { parseArgs, wholeNumber } from './args.js';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,23 +17,18 @@ const root = resolve(fileURLToPath(import.meta.url), '../../..');
 const env = process.env;
 const program = new Command('start')
   .description('Serve the cablechat web chat and API.')
-  .option('--port <n>', 'port', env.PORT ?? '3000')
+  .option('--port <n>', 'port', wholeNumber('--port', 0, 65535), Number(env.PORT ?? 3000))
   .option('--host <host>', 'address to listen on', env.HOST ?? '127.0.0.1')
   .option('--index <dir>', 'index folder', env.CABLECHAT_INDEX ?? join(root, 'index'))
   .option('--cables <dir>', 'cables to index when the index does not exist yet', env.CABLECHAT_CABLES ?? join(root, 'data', 'cables'))
   .option('--model <model>', 'auto | use-lite | Hugging Face id | model folder', env.CABLECHAT_MODEL ?? 'auto')
-  .option('--verbose', 'log every HTTP request')
-  .exitOverride();
+  .option('--verbose', 'log every HTTP request');
 
-try {
-  program.parse();
-} catch (err) {
-  process.exit((err as CommanderError).code === 'commander.helpDisplayed' ? 0 : 2);
-}
-const opts = program.opts<{ port: string; host: string; index: string; cables: string; model: string; verbose?: boolean }>();
-const port = Number(opts.port);
+parseArgs(program);
+const opts = program.opts<{ port: number; host: string; index: string; cables: string; model: string; verbose?: boolean }>();
+const port = opts.port;
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  process.stderr.write(`error: --port must be a number from 0 to 65535, got "${opts.port}"\n`);
+  process.stderr.write(`error: PORT must be a whole number from 0 to 65535, got "${env.PORT}"\n`);
   process.exit(2);
 }
 const log = (l: string) => process.stderr.write(`${l}\n`);

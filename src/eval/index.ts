@@ -6,7 +6,7 @@ import type { Cablechat } from '../cablechat.js';
 import type { Passage } from '../domain.js';
 import type { Mode } from '../retrieve/index.js';
 import { citationFor } from '../chunk/index.js';
-import { followUpContext } from '../answer/index.js';
+import { followUpContext, toPassage } from '../answer/index.js';
 import type { QaItem } from './qa.js';
 
 export { loadQa, QaFormatError, type QaItem } from './qa.js';
@@ -116,14 +116,6 @@ async function retrieveFor(chat: Cablechat, item: QaItem, k: number, mode: EvalM
   const res = await chat.retriever.search({ question: item.question, context, k, mode: mode === 'rerank' ? 'full' : mode });
   return {
     abstained: false,
-    passages: res.ranked.map((r) => ({
-      citation: citationFor(r.paragraph.ref, r.paragraph.key),
-      cable: r.cable,
-      heading: r.paragraph.heading,
-      marking: r.paragraph.marking,
-      text: r.paragraph.text,
-      score: r.score,
-      highlights: [],
-    })),
+    passages: res.ranked.map(toPassage),
   };
 }

@@ -9,7 +9,6 @@ import { IndexStore } from './store.js';
 
 export { IndexStore, IndexError, INDEX_FORMAT } from './store.js';
 export type { IngestReport, IngestProgress, Rejection } from './ingest.js';
-export { collectFiles } from './ingest.js';
 
 export interface BuildOptions extends Pick<IngestOptions, 'onProgress' | 'onPlan' | 'segmentWords' | 'batchSize'> {
   indexDir: string;

@@ -52,11 +52,6 @@ export function contentTerms(text: string): string[] {
   return [...seen];
 }
 
-/** Stem set of a passage, for coverage features. */
-export function stemSet(text: string): Set<string> {
-  return new Set(words(text).map((w) => stem(w.word)));
-}
-
 /** Questions that ask for a quantity are answered by sentences that contain one. */
 export function asksForNumber(question: string): boolean {
   return /\b(how\s+(many|much|long|old|often|large|big|far)|what\s+(number|percentage|share|proportion|amount|size)|number\s+of|percent|figure)\b/i.test(question);
