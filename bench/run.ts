@@ -10,7 +10,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
 import { openCablechat } from '../src/cablechat.js';
-import { chunkCable } from '../src/chunk/index.js';
+import { chunkCable, SEGMENT_WORDS } from '../src/chunk/index.js';
 import { loadEmbedder, USE_LITE_ID } from '../src/embed/index.js';
 import { loadQa } from '../src/eval/index.js';
 import { buildIndex } from '../src/index/index.js';
@@ -48,7 +48,7 @@ const allParagraphs: string[][] = [];
 for (const f of corpusFiles) {
   const cable = await parseCableFile(f).catch(() => null);
   if (!cable) continue;
-  for (const c of chunkCable(cable, { segmentWords: embedder.maxWords })) allParagraphs.push(c.segments.map((s) => c.paragraph.text.slice(s.start, s.end)));
+  for (const c of chunkCable(cable, { segmentWords: Math.min(SEGMENT_WORDS, embedder.maxWords) })) allParagraphs.push(c.segments.map((s) => c.paragraph.text.slice(s.start, s.end)));
 }
 let seed = 12345;
 const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);

@@ -70,7 +70,7 @@ try {
 }
 
 function table(rows: Metrics[], n: number, split: string): string {
-  const cols = ['hit@1', 'hit@5', 'mrr@10', 'paragraph_hit@5', 'followup_paragraph_hit@1'] as const;
+  const cols = ['hit@1', 'hit@5', 'mrr@10', 'cable_hit@5', 'highlight@1', 'followup_paragraph_hit@1'] as const;
   const head = `${opts.qa} (${n} questions, split ${split}, model ${rows[0]?.embedder})\n` + `mode     ${cols.map((c) => c.padStart(Math.max(9, c.length))).join(' ')}   abstain(unans) false-abst  p50 ms  p95 ms\n`;
   return (
     head +

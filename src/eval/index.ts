@@ -6,7 +6,7 @@ import type { Cablechat } from '../cablechat.js';
 import type { Passage } from '../domain.js';
 import type { Mode } from '../retrieve/index.js';
 import { citationFor } from '../chunk/index.js';
-import { followUpContext, toPassage } from '../answer/index.js';
+import { conversation, toPassage } from '../answer/index.js';
 import type { QaItem } from './qa.js';
 
 export { loadQa, QaFormatError, type QaItem } from './qa.js';
@@ -24,6 +24,10 @@ export interface Metrics {
   'mrr@10': number;
   'paragraph_hit@1': number;
   'paragraph_hit@5': number;
+  /** The right cable among the first five passages (any paragraph of it). */
+  'cable_hit@5': number;
+  /** Of the questions whose first passage is right, the share whose marked sentence(s) contain the answer. */
+  'highlight@1': number;
   /** Follow-up questions (with history) whose right paragraph came first. */
   followups: number;
   'followup_paragraph_hit@1': number;
@@ -43,7 +47,7 @@ export async function runEval(chat: Cablechat, items: QaItem[], opts: { k?: numb
   const k = Math.max(opts.k ?? 10, 10);
   const mode = opts.mode ?? 'full';
   const lat: number[] = [];
-  let h1 = 0, h5 = 0, mrr = 0, p1 = 0, p5 = 0, fu = 0, fuHit = 0, absOk = 0, absBad = 0, nAns = 0, nUn = 0;
+  let h1 = 0, h5 = 0, mrr = 0, p1 = 0, p5 = 0, c5 = 0, hl = 0, fu = 0, fuHit = 0, absOk = 0, absBad = 0, nAns = 0, nUn = 0;
   const misses: Metrics['misses'] = [];
   for (const item of items) {
     const t0 = performance.now();
@@ -63,7 +67,12 @@ export async function runEval(chat: Cablechat, items: QaItem[], opts: { k?: numb
     const paraAt = passages.findIndex(
       (p) => [p.citation, ...(p.alsoIn ?? [])].some((c) => c.ref.toUpperCase() === cable && keys.has(c.key)),
     );
-    if (hitAt === 0) h1++;
+    if (passages.slice(0, 5).some((p) => p.citation.ref.toUpperCase() === cable)) c5++;
+    if (hitAt === 0) {
+      h1++;
+      const p = passages[0]!;
+      if (p.highlights.some((h) => norm(p.text.slice(h.start, h.end)).includes(want))) hl++;
+    }
     if (hitAt >= 0 && hitAt < 5) h5++;
     if (hitAt >= 0 && hitAt < 10) mrr += 1 / (hitAt + 1);
     if (paraAt === 0) p1++;
@@ -94,6 +103,8 @@ export async function runEval(chat: Cablechat, items: QaItem[], opts: { k?: numb
     'mrr@10': r(mrr, nAns),
     'paragraph_hit@1': r(p1, nAns),
     'paragraph_hit@5': r(p5, nAns),
+    'cable_hit@5': r(c5, nAns),
+    'highlight@1': r(hl, h1),
     followups: fu,
     'followup_paragraph_hit@1': r(fuHit, fu),
     abstained_correct: absOk,
@@ -112,8 +123,8 @@ async function retrieveFor(chat: Cablechat, item: QaItem, k: number, mode: EvalM
     const a = await chat.ask({ question: item.question, history: item.history, k });
     return { passages: a.passages, abstained: a.abstained };
   }
-  const context = followUpContext(item.question, item.history ?? []);
-  const res = await chat.retriever.search({ question: item.question, context, k, mode: mode === 'rerank' ? 'full' : mode });
+  const { context, previous } = await conversation(chat.retriever, item.question, item.history ?? []);
+  const res = await chat.retriever.search({ question: item.question, context, previous, k, mode: mode === 'rerank' ? 'full' : mode });
   return {
     abstained: false,
     passages: res.ranked.map(toPassage),

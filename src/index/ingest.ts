@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import { chunkCable } from '../chunk/index.js';
+import { chunkCable, SEGMENT_WORDS } from '../chunk/index.js';
 import type { Cable } from '../domain.js';
 import type { Embedder } from '../embed/index.js';
 import { CableParseError, decodeCableBytes, parseCable, PARSER_VERSION } from '../parse/index.js';
@@ -30,7 +30,7 @@ export interface IngestOptions {
   /** Batches kept in flight: at least the number of embedding workers, so none waits. */
   inFlight?: number;
   batchSize?: number;
-  /** Word budget per embedded segment; defaults to embedder.maxWords. */
+  /** Word budget per embedded segment; defaults to SEGMENT_WORDS (never more than the embedder's maxWords). */
   segmentWords?: number;
   onProgress?: (p: IngestProgress) => void;
   /** Called once the work is known, before embedding starts. */
@@ -84,7 +84,7 @@ export async function ingest(paths: string[], opts: IngestOptions): Promise<Inge
   const rejected: Rejection[] = missing.map((file) => ({ file, reason: 'no such file or folder' }));
   const store = IndexStore.open(opts.indexDir, { embedder: opts.embedder, create: true });
   try {
-    const segmentWords = opts.segmentWords ?? opts.embedder.maxWords;
+    const segmentWords = Math.min(opts.segmentWords ?? SEGMENT_WORDS, opts.embedder.maxWords);
     const pending: { cable: Cable; file: string; sha256: string; segments: { ord: number; start: number; end: number; hash: string }[][] }[] = [];
     const byRef = new Map<string, number>();
     const texts = new Map<string, string>(); // hash → text still to embed

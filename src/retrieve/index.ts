@@ -11,7 +11,7 @@ import type { Embedder } from '../embed/index.js';
 import type { IndexStore, StoredParagraph } from '../index/store.js';
 import { quoteFts } from '../index/store.js';
 import { analyse, features, rerankScore, type Features } from './rerank.js';
-import { contentTerms, words, isStopWord } from './text.js';
+import { contentTerms, words, isStopWord, stem } from './text.js';
 
 export type Mode = 'dense' | 'lexical' | 'fused' | 'full';
 
@@ -19,6 +19,8 @@ export interface SearchRequest {
   question: string;
   /** Earlier questions of the conversation, most recent last, when this one is a follow-up. */
   context?: string[];
+  /** For follow-ups: the paragraph the previous answer cited first (its cable and position in it). */
+  previous?: { ref: string; ord: number };
   k: number;
   filters?: Filters;
   mode?: Mode;
@@ -50,6 +52,7 @@ const RERANK_DEPTH = 30;
 
 export class Retriever {
   private idfCache = new Map<string, number>();
+  private cableStemCache = new Map<string, Set<string>>();
   private paragraphCount = 0;
   private idfGeneration = -1;
 
@@ -118,13 +121,23 @@ export class Retriever {
         segments: segs,
         rrf: f.rrf,
         bm25: (f.bm25 ?? 0) / maxBm25,
+        cableStems: this.cableStems(paragraph.ref),
+        previous: req.previous,
       });
       ranked.push({ paragraph, cable, score: mode === 'dense' ? feats.denseMax : mode === 'lexical' ? (f.bm25 ?? 0) : f.rrf, features: feats, segments: segs });
     }
     if (mode === 'full') {
       const byCable = new Map<string, number>();
-      for (const r of ranked) byCable.set(r.paragraph.ref, (byCable.get(r.paragraph.ref) ?? 0) + r.features.rrf);
+      const cableScore = new Map<string, number>();
       for (const r of ranked) {
+        byCable.set(r.paragraph.ref, (byCable.get(r.paragraph.ref) ?? 0) + r.features.rrf);
+        cableScore.set(r.paragraph.ref, Math.max(cableScore.get(r.paragraph.ref) ?? 0, r.features.cableCoverage + r.features.bm25));
+      }
+      const topScore = Math.max(0, ...cableScore.values());
+      for (const r of ranked) {
+        r.features.topCable = cableScore.get(r.paragraph.ref) === topScore ? 1 : 0;
+        r.features.denseInTop = r.features.topCable * r.features.denseMax;
+        r.features.rrfInTop = r.features.topCable * r.features.rrf;
         r.features.cableSupport = Math.min(1, (byCable.get(r.paragraph.ref)! - r.features.rrf) / 2);
         r.score = rerankScore(r.features);
       }
@@ -162,9 +175,23 @@ export class Retriever {
     return this.store.searchLexical(all.map(quoteFts).join(' OR '), DEPTH, allowed);
   }
 
+  /** Stems of a whole cable, kept across queries: a cable's text only changes with the index generation. */
+  private cableStems(ref: string): Set<string> {
+    let s = this.cableStemCache.get(ref);
+    if (!s) {
+      const cable = this.store.cable(ref);
+      s = new Set(words(`${cable?.subject ?? ''}`).map((w) => stem(w.word)));
+      for (const p of this.store.paragraphsOf(ref)) for (const t of analyse(p.text).stems) s.add(t);
+      if (this.cableStemCache.size >= 5_000) this.cableStemCache.delete(this.cableStemCache.keys().next().value!);
+      this.cableStemCache.set(ref, s);
+    }
+    return s;
+  }
+
   private idf(terms: string[], gen: number): Map<string, number> {
     if (gen !== this.idfGeneration) {
       this.idfCache.clear();
+      this.cableStemCache.clear();
       this.idfGeneration = gen;
       this.paragraphCount = this.store.stats().paragraphs;
     }

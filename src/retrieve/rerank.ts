@@ -34,10 +34,58 @@ export interface Features {
    * paragraphs, 0..1): in a large corpus the cable that is about the question has several matching paragraphs.
    */
   cableSupport: number;
+  /**
+   * IDF-weighted share of question terms found anywhere in the paragraph's cable (subject and all
+   * paragraphs). An answer paragraph often says "the ship" where the question says "the Faina": the name is
+   * elsewhere in its cable, not in a look-alike cable.
+   */
+  cableCoverage: number;
+  /**
+   * denseMax scaled by cableCoverage. Within a cable that is about the question, the model's similarity
+   * tells its paragraphs apart well; across a large corpus its neighbours are often from unrelated cables.
+   * Fitted alone, the seed cable wanted dense weights ~3 and the corpus wanted them ≤ 0: this lets one set
+   * of weights serve both.
+   */
+  denseCable: number;
+  /**
+   * 1 for paragraphs of the cable that best matches the question as a whole (its coverage of the question
+   * plus its best BM25). Makes a corpus look like the single-cable case for the other features: which
+   * cable, then which paragraph of it.
+   */
+  topCable: number;
+  /**
+   * denseMax and rrf again, for paragraphs of the top cable only: inside the cable that answers, the model's
+   * similarity and the fused rank separate paragraphs better than across cables (fitted alone, the single
+   * seed cable wanted dense weights ~3, the corpus ≤ 0).
+   */
+  denseInTop: number;
+  rrfInTop: number;
+  /** Follow-ups: this paragraph's cable is the one the previous answer cited first. */
+  previousCable: number;
+  /** Follow-ups: this is the paragraph the previous answer cited first, or one next to it. */
+  previousParagraph: number;
   /** 1 for the un-numbered preamble (subject/summary), which matches everything a little and answers little. */
   preamble: number;
   /** Best sentences (offsets into the paragraph text), best first. */
   best: { span: Span; score: number }[];
+  /** Every sentence with what its score was made of (kept for fitting SENTENCE_WEIGHTS). */
+  sentences: { span: Span; f: SentenceFeatures }[];
+}
+
+/** What marks a sentence as the one that answers: the question's terms, its meaning, the kind of answer. */
+export interface SentenceFeatures {
+  coverage: number;
+  context: number;
+  similarity: number;
+  type: number;
+  /** Coverage of the sentence before: a paragraph often names its topic, then answers in the next sentence. */
+  previous: number;
+}
+
+export const SENTENCE_WEIGHTS: SentenceFeatures = { coverage: 5.251, context: -0.541, similarity: 2.352, type: 2.583, previous: 0.646 };
+
+export function sentenceScore(f: SentenceFeatures, w = SENTENCE_WEIGHTS): number {
+  return w.coverage * f.coverage + w.context * f.context + w.similarity * f.similarity + w.type * f.type + w.previous * f.previous;
 }
 
 export interface FeatureInput {
@@ -50,20 +98,31 @@ export interface FeatureInput {
   segments: { start: number; end: number; similarity: number }[];
   rrf: number;
   bm25: number;
+  /** Stems of the whole cable (subject included). */
+  cableStems: Set<string>;
+  /** The previous answer's first citation, for follow-ups. */
+  previous?: { ref: string; ord: number };
 }
 
 export const WEIGHTS = {
-  rrf: 0.45,
-  bm25: 0.2,
-  denseMax: 0.55,
-  denseTop2: 0.15,
-  denseLex: 0,
-  coverage: 0.2,
-  sentenceCoverage: 0.95,
-  contextCoverage: 0.7,
-  typeMatch: 0.15,
-  cableSupport: 0,
-  preamble: 0.4,
+  rrf: 1.451,
+  bm25: 2.671,
+  denseMax: 1.231,
+  denseTop2: 1.449,
+  denseLex: 1.441,
+  coverage: 1.859,
+  sentenceCoverage: 0.866,
+  contextCoverage: 0.354,
+  typeMatch: 1.297,
+  cableSupport: 0.903,
+  cableCoverage: 0.442,
+  denseCable: 1.182,
+  topCable: 1.257,
+  denseInTop: 1.587,
+  rrfInTop: 0.97,
+  previousCable: 0.505,
+  previousParagraph: 0.452,
+  preamble: 0.655,
 };
 
 export function rerankScore(f: Features, w = WEIGHTS): number {
@@ -77,7 +136,14 @@ export function rerankScore(f: Features, w = WEIGHTS): number {
     w.sentenceCoverage * f.sentenceCoverage +
     w.contextCoverage * f.contextCoverage +
     w.typeMatch * f.typeMatch +
-    w.cableSupport * f.cableSupport -
+    w.cableSupport * f.cableSupport +
+    w.cableCoverage * f.cableCoverage +
+    w.denseCable * f.denseCable +
+    w.topCable * f.topCable +
+    w.denseInTop * f.denseInTop +
+    w.rrfInTop * f.rrfInTop +
+    w.previousCable * f.previousCable +
+    w.previousParagraph * f.previousParagraph -
     w.preamble * f.preamble
   );
 }
@@ -124,19 +190,22 @@ export function features(input: FeatureInput): Features {
   const wantsNumber = asksForNumber(input.question);
   const wantsTime = asksForTime(input.question);
   const sims = segments.map((s) => s.similarity).sort((a, b) => b - a);
-  const best: { span: Span; score: number }[] = [];
+  const sentences: Features['sentences'] = [];
   let sentenceCoverage = 0;
   let typeMatch = 0;
+  let before = 0;
   for (const { span, stems, number, time } of analysis.sentences) {
     const cov = total ? weigh(terms.filter((t) => stems.has(t))) / total : 0;
     const ctx = ctxTotal ? weigh(contextTerms.filter((t) => stems.has(t))) / ctxTotal : 0;
     const seg = segments.find((s) => s.start <= span.start && span.end <= s.end) ?? segments.find((s) => s.start < span.end && span.start < s.end);
     const type = (wantsNumber && number) || (wantsTime && time) ? 1 : 0;
-    const score = cov + 0.25 * ctx + 0.5 * (seg?.similarity ?? 0) + 0.2 * type;
-    best.push({ span, score });
+    sentences.push({ span, f: { coverage: cov, context: ctx, similarity: seg?.similarity ?? 0, type, previous: before } });
+    before = cov;
     if (cov > sentenceCoverage) sentenceCoverage = cov;
     if (type && cov > 0) typeMatch = 1;
   }
+  const cableCoverage = total ? weigh(terms.filter((t) => input.cableStems.has(t))) / total : 0;
+  const best = sentences.map(({ span, f }) => ({ span, score: sentenceScore(f) }));
   best.sort((a, b) => b.score - a.score);
   return {
     rrf: input.rrf / (2 / 61),
@@ -149,7 +218,15 @@ export function features(input: FeatureInput): Features {
     contextCoverage,
     typeMatch,
     cableSupport: 0,
+    cableCoverage,
+    denseCable: (sims[0] ?? 0) * cableCoverage * cableCoverage,
+    topCable: 0,
+    denseInTop: 0,
+    rrfInTop: 0,
+    previousCable: input.previous?.ref === paragraph.ref ? 1 : 0,
+    previousParagraph: input.previous?.ref === paragraph.ref && Math.abs(input.previous.ord - paragraph.ord) <= 1 ? 1 : 0,
     preamble: paragraph.key === '0' ? 1 : 0,
     best,
+    sentences,
   };
 }
