@@ -67,5 +67,9 @@ export function hasNumber(text: string): boolean {
 }
 
 export function hasTime(text: string): boolean {
-  return /\b(19|20)\d\d\b|\b(January|February|March|April|May|June|July|August|September|October|November|December)\b/.test(text);
+  // Clock times too ("11:30 pm", "0900 hours"): "What time did the crew leave?" is answered by one.
+  return (
+    /\b(19|20)\d\d\b|\b(January|February|March|April|May|June|July|August|September|October|November|December)\b/.test(text) ||
+    /\b\d{1,2}:\d{2}\b|\b\d{1,2}\s?[ap]\.?m\b|\b\d{4}\s?(hours|hrs)\b/i.test(text)
+  );
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cablechat } from '../../src/cablechat.js';
+import { conversation, followUpContext } from '../../src/answer/index.js';
 import { seedChat } from '../support/seed-index.js';
 
 let chat: Cablechat;
@@ -33,6 +34,25 @@ describe('answers', () => {
     expect(a.passages[0]!.citation.label).toBe('09PHNOMPENH246 ¶17');
     expect(marked(a.passages[0]!)).toContain('PRM');
     expect(a.searched).toMatch(/following up/);
+  });
+});
+
+describe('conversations', () => {
+  it('carry the paragraph the earlier question was answered with into a follow-up', async () => {
+    const history = ['How many migrants did Thailand send back in January 2009?'];
+    const first = await chat.ask({ question: history[0]! });
+    const c = await conversation(chat.retriever, 'And how many of them were children?', history);
+    expect(c.context).toEqual(history);
+    expect(c.previous?.ref).toBe(first.passages[0]!.citation.ref);
+    const a = await chat.ask({ question: 'And how many of them were children?', history });
+    expect(a.passages[0]!.citation.label).toBe('09PHNOMPENH246 ¶3');
+  });
+
+  it('read a question that names nothing as a follow-up, and one that names its subject as new', () => {
+    const history = ['Which American Airlines flight had its crew held in Caracas?'];
+    expect(followUpContext('What time did the crew finally get out of the country?', history)).toEqual(history);
+    expect(followUpContext('How many children can the Poipet Transit Center house?', history)).toEqual([]);
+    expect(followUpContext('What time did the crew finally get out of the country?', [])).toEqual([]);
   });
 });
 
