@@ -11,7 +11,7 @@ import type { Embedder } from '../embed/index.js';
 import type { IndexStore, StoredParagraph } from '../index/store.js';
 import { quoteFts } from '../index/store.js';
 import { analyse, features, rerankScore, type Features } from './rerank.js';
-import { contentTerms, words, isStopWord, stem } from './text.js';
+import { contentTerms, words, isStopWord } from './text.js';
 
 export type Mode = 'dense' | 'lexical' | 'fused' | 'full';
 
@@ -52,7 +52,7 @@ const RERANK_DEPTH = 30;
 
 export class Retriever {
   private idfCache = new Map<string, number>();
-  private cableStemCache = new Map<string, Set<string>>();
+  private termCableCache = new Map<string, Set<string>>();
   private paragraphCount = 0;
   private idfGeneration = -1;
 
@@ -101,6 +101,7 @@ export class Retriever {
     });
 
     const maxBm25 = Math.max(1e-9, ...lexical.map((l) => l.score));
+    const inCable = this.cableTerms(terms);
     const ranked: Ranked[] = [];
     // Only the best of the fused list is worth the full feature work; further down, nothing climbs to the top.
     const shortlist = [...fused.entries()].sort((a, b) => b[1].rrf - a[1].rrf).slice(0, mode === 'full' ? RERANK_DEPTH : Math.max(req.k, 10));
@@ -121,7 +122,7 @@ export class Retriever {
         segments: segs,
         rrf: f.rrf,
         bm25: (f.bm25 ?? 0) / maxBm25,
-        cableStems: this.cableStems(paragraph.ref),
+        cableTerms: inCable(paragraph.ref),
         previous: req.previous,
       });
       ranked.push({ paragraph, cable, score: mode === 'dense' ? feats.denseMax : mode === 'lexical' ? (f.bm25 ?? 0) : f.rrf, features: feats, segments: segs });
@@ -175,23 +176,33 @@ export class Retriever {
     return this.store.searchLexical(all.map(quoteFts).join(' OR '), DEPTH, allowed);
   }
 
-  /** Stems of a whole cable, kept across queries: a cable's text only changes with the index generation. */
-  private cableStems(ref: string): Set<string> {
-    let s = this.cableStemCache.get(ref);
-    if (!s) {
-      const cable = this.store.cable(ref);
-      s = new Set(words(`${cable?.subject ?? ''}`).map((w) => stem(w.word)));
-      for (const p of this.store.paragraphsOf(ref)) for (const t of analyse(p.text).stems) s.add(t);
-      if (this.cableStemCache.size >= 5_000) this.cableStemCache.delete(this.cableStemCache.keys().next().value!);
-      this.cableStemCache.set(ref, s);
-    }
-    return s;
+  /**
+   * Which of these terms occur anywhere in a cable, per cable. Asked of the full-text index one term at a
+   * time and kept per term until the index changes: cheaper than reading whole cables (a query touches up to
+   * ~20 cables, ~4 ms each to read and stem when not cached) and exactly what cableCoverage needs.
+   */
+  private cableTerms(terms: string[]): (ref: string) => Set<string> {
+    const sets = terms.map((t) => {
+      let refs = this.termCableCache.get(t);
+      if (!refs) {
+        refs = this.store.cablesWithTerm(t);
+        if (this.termCableCache.size >= 20_000) this.termCableCache.delete(this.termCableCache.keys().next().value!);
+        this.termCableCache.set(t, refs);
+      }
+      return [t, refs] as const;
+    });
+    const byRef = new Map<string, Set<string>>();
+    return (ref) => {
+      let s = byRef.get(ref);
+      if (!s) byRef.set(ref, (s = new Set(sets.filter(([, refs]) => refs.has(ref)).map(([t]) => t))));
+      return s;
+    };
   }
 
   private idf(terms: string[], gen: number): Map<string, number> {
     if (gen !== this.idfGeneration) {
       this.idfCache.clear();
-      this.cableStemCache.clear();
+      this.termCableCache.clear();
       this.idfGeneration = gen;
       this.paragraphCount = this.store.stats().paragraphs;
     }

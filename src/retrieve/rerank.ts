@@ -41,10 +41,9 @@ export interface Features {
    */
   cableCoverage: number;
   /**
-   * denseMax scaled by cableCoverage. Within a cable that is about the question, the model's similarity
-   * tells its paragraphs apart well; across a large corpus its neighbours are often from unrelated cables.
-   * Fitted alone, the seed cable wanted dense weights ~3 and the corpus wanted them ≤ 0: this lets one set
-   * of weights serve both.
+   * denseMax scaled by cableCoverage². Within a cable that is about the question, the model's similarity
+   * tells its paragraphs apart well; across a large corpus its neighbours are often from unrelated cables
+   * (fitted alone, the seed cable wanted dense weights ~3 and the corpus ≤ 0).
    */
   denseCable: number;
   /**
@@ -54,9 +53,7 @@ export interface Features {
    */
   topCable: number;
   /**
-   * denseMax and rrf again, for paragraphs of the top cable only: inside the cable that answers, the model's
-   * similarity and the fused rank separate paragraphs better than across cables (fitted alone, the single
-   * seed cable wanted dense weights ~3, the corpus ≤ 0).
+   * denseMax and rrf again, for paragraphs of the top cable only, for the same reason as denseCable.
    */
   denseInTop: number;
   rrfInTop: number;
@@ -82,7 +79,7 @@ export interface SentenceFeatures {
   previous: number;
 }
 
-export const SENTENCE_WEIGHTS: SentenceFeatures = { coverage: 5.251, context: -0.541, similarity: 2.352, type: 2.583, previous: 0.646 };
+export const SENTENCE_WEIGHTS: SentenceFeatures = { coverage: 5.189, context: 0.111, similarity: 2.465, type: 3.357, previous: 0.786 };
 
 export function sentenceScore(f: SentenceFeatures, w = SENTENCE_WEIGHTS): number {
   return w.coverage * f.coverage + w.context * f.context + w.similarity * f.similarity + w.type * f.type + w.previous * f.previous;
@@ -98,31 +95,31 @@ export interface FeatureInput {
   segments: { start: number; end: number; similarity: number }[];
   rrf: number;
   bm25: number;
-  /** Stems of the whole cable (subject included). */
-  cableStems: Set<string>;
+  /** The question's terms that occur anywhere in the paragraph's cable (subject included). */
+  cableTerms: Set<string>;
   /** The previous answer's first citation, for follow-ups. */
   previous?: { ref: string; ord: number };
 }
 
 export const WEIGHTS = {
-  rrf: 1.451,
-  bm25: 2.671,
-  denseMax: 1.231,
-  denseTop2: 1.449,
-  denseLex: 1.441,
-  coverage: 1.859,
-  sentenceCoverage: 0.866,
-  contextCoverage: 0.354,
-  typeMatch: 1.297,
-  cableSupport: 0.903,
-  cableCoverage: 0.442,
-  denseCable: 1.182,
-  topCable: 1.257,
-  denseInTop: 1.587,
-  rrfInTop: 0.97,
-  previousCable: 0.505,
-  previousParagraph: 0.452,
-  preamble: 0.655,
+  rrf: 1.644,
+  bm25: 1.59,
+  denseMax: 0.543,
+  denseTop2: 0.345,
+  denseLex: 1.17,
+  coverage: 1.063,
+  sentenceCoverage: 1.617,
+  contextCoverage: 0.862,
+  typeMatch: 1.729,
+  cableSupport: 0.458,
+  cableCoverage: 0.557,
+  denseCable: 1.378,
+  topCable: 1.216,
+  denseInTop: 2.463,
+  rrfInTop: 1.461,
+  previousCable: 0.408,
+  previousParagraph: 1.952,
+  preamble: 2.041,
 };
 
 export function rerankScore(f: Features, w = WEIGHTS): number {
@@ -204,7 +201,7 @@ export function features(input: FeatureInput): Features {
     if (cov > sentenceCoverage) sentenceCoverage = cov;
     if (type && cov > 0) typeMatch = 1;
   }
-  const cableCoverage = total ? weigh(terms.filter((t) => input.cableStems.has(t))) / total : 0;
+  const cableCoverage = total ? weigh(terms.filter((t) => input.cableTerms.has(t))) / total : 0;
   const best = sentences.map(({ span, f }) => ({ span, score: sentenceScore(f) }));
   best.sort((a, b) => b.score - a.score);
   return {
