@@ -18,8 +18,9 @@ const ABBREVIATIONS = new Set(
 export function splitSentences(text: string): Span[] {
   const spans: Span[] = [];
   // A candidate end: . ! ? (optionally followed by closing quotes/brackets), then whitespace, then
-  // something that can start a sentence (capital, digit, quote, bracket).
-  const re = /[.!?]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])/g;
+  // something that can start a sentence (capital, digit, quote, bracket), possibly after a list dash:
+  // talking points run together as "…this matter. -- Convey the United States' sympathy…".
+  const re = /[.!?]["'”’)\]]*(?=\s+(?:-{1,2}\s+)?["'“‘(\[]?[A-Z0-9])/g;
   let start = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const end = m.index + m[0].length;

@@ -29,6 +29,11 @@ describe('sentences', () => {
     const t = 'In January 2009, 32,249 illegal migrants were returned. About 1.5 percent were children.';
     expect(text(t, splitSentences(t))).toEqual(['In January 2009, 32,249 illegal migrants were returned.', 'About 1.5 percent were children.']);
   });
+
+  it('end before a talking point run into the paragraph with a dash, so one point is marked, not the list', () => {
+    const t = 'Our contact is meant to inform our decisions. -- Convey our concern for the crew. -- Explain the threat.';
+    expect(text(t, splitSentences(t))).toEqual(['Our contact is meant to inform our decisions.', '-- Convey our concern for the crew.', '-- Explain the threat.']);
+  });
 });
 
 describe('segments', () => {
