@@ -342,13 +342,13 @@ export class IndexStore {
     return row.n;
   }
 
-  /** Segment rows for HNSW labels, in one statement (json_each keeps it a single cached query). */
   /** References of the cables with this term anywhere (text, heading or subject). */
   cablesWithTerm(term: string): Set<string> {
     const q = this.sql('SELECT DISTINCT p.ref FROM paragraphs_fts f JOIN paragraphs p ON p.id = f.rowid WHERE paragraphs_fts MATCH ?');
     return new Set(q.pluck().all(quoteFts(term)) as string[]);
   }
 
+  /** Segment rows for HNSW labels, in one statement (json_each keeps it a single cached query). */
   segments(ids: number[]): SegmentRow[] {
     return this.sql('SELECT s.id, s.paragraph_id AS paragraphId, s.start, s."end", s.hash FROM json_each(?) j JOIN segments s ON s.id = j.value').all(
       JSON.stringify(ids),

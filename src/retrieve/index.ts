@@ -186,7 +186,7 @@ export class Retriever {
       let refs = this.termCableCache.get(t);
       if (!refs) {
         refs = this.store.cablesWithTerm(t);
-        if (this.termCableCache.size >= 20_000) this.termCableCache.delete(this.termCableCache.keys().next().value!);
+        if (this.termCableCache.size >= 5_000) this.termCableCache.delete(this.termCableCache.keys().next().value!);
         this.termCableCache.set(t, refs);
       }
       return [t, refs] as const;
@@ -200,6 +200,7 @@ export class Retriever {
   }
 
   private idf(terms: string[], gen: number): Map<string, number> {
+    // Runs first in every search: when an ingest has changed the index, every per-term cache goes.
     if (gen !== this.idfGeneration) {
       this.idfCache.clear();
       this.termCableCache.clear();
