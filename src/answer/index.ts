@@ -75,13 +75,14 @@ export async function answer(retriever: Retriever, req: AskRequest): Promise<Ans
 export function followUpContext(question: string, history: string[]): string[] {
   if (!history.length) return [];
   const q = question.trim();
-  const opens = /^(and|but|also|so|then|what about|how about|and what|what else|why|who else)\b/i.test(q);
+  // Not "why": most why-questions stand alone ("Why did IOM scale back its services around Poipet?").
+  const opens = /^(and|but|also|so|then|what about|how about|and what|what else|who else)\b/i.test(q);
   const refersBack = /\b(they|them|their|those|these|that|this|it|its|he|him|his|she|her|there|then|such|the same|the latter|the former)\b/i.test(q);
   const named = words(q).filter((w) => /^[A-Z]/.test(q.slice(w.start, w.end)) && w.start > 0).length;
   const short = words(q).length <= 7;
-  // In a conversation, a question that names nothing ("What time did the crew finally leave?") is about
-  // what was being discussed.
-  const namesNothing = named === 0 && words(q).length <= 12;
+  // In a conversation, a question that names nothing, not even a year ("What time did the crew finally
+  // leave?"), is about what was being discussed.
+  const namesNothing = named === 0 && !/\d/.test(q) && words(q).length <= 12;
   return opens || (refersBack && (short || named === 0)) || namesNothing ? history.slice(-1) : [];
 }
 

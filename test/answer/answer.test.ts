@@ -52,6 +52,9 @@ describe('conversations', () => {
     const history = ['Which American Airlines flight had its crew held in Caracas?'];
     expect(followUpContext('What time did the crew finally get out of the country?', history)).toEqual(history);
     expect(followUpContext('How many children can the Poipet Transit Center house?', history)).toEqual([]);
+    // Standalone questions that once were misread, pulling the answer toward the previous turn's paragraph.
+    expect(followUpContext('Why did IOM scale back its services around Poipet?', history)).toEqual([]);
+    expect(followUpContext('What sentence did the recruiter convicted in 2005 get?', history)).toEqual([]);
     expect(followUpContext('What time did the crew finally get out of the country?', [])).toEqual([]);
   });
 });
