@@ -30,15 +30,17 @@ for (const [qa, dir] of sets) {
   await chat.close();
 }
 const answerable = qs.filter((q) => q.item.unanswerable !== true);
-const objective = (w: typeof WEIGHTS) => {
+/** hit@1 + half the reciprocal rank (within 10), averaged over the answerable questions of `set`. */
+const objective = (w: typeof WEIGHTS, set: Q[] = answerable) => {
+  const qsAns = set.filter((q) => q.item.unanswerable !== true);
   let s = 0;
-  for (const q of answerable) {
+  for (const q of qsAns) {
     const scored = q.cands.map((c) => ({ c, s: rerankScore(c.f, w) })).sort((a, b) => b.s - a.s);
     const i = scored.findIndex((x) => x.c.good);
     if (i === 0) s += 1;
     if (i >= 0 && i < 10) s += 0.5 / (i + 1);
   }
-  return s / answerable.length;
+  return qsAns.length ? s / qsAns.length : 0;
 };
 
 // Ways to fit the weights, compared by 5-fold cross-validation over tune questions (each fold is fitted on
@@ -95,7 +97,7 @@ function fitTop(train: Q[], lambda: number): typeof WEIGHTS {
   return toWeights(w);
 }
 function fitAscent(train: Q[]): typeof WEIGHTS {
-  const obj = (w: typeof WEIGHTS) => objectiveOn(train, w);
+  const obj = (w: typeof WEIGHTS) => objective(w, train);
   let w = toWeights(START);
   let best = obj(w);
   for (let round = 0; round < 10; round++) {
@@ -119,12 +121,6 @@ function fitAscent(train: Q[]): typeof WEIGHTS {
   }
   return w;
 }
-function objectiveOn(set: Q[], w: typeof WEIGHTS): number {
-  const saved = answerable.splice(0, answerable.length, ...set.filter((q) => q.item.unanswerable !== true));
-  const o = objective(w);
-  answerable.splice(0, answerable.length, ...saved);
-  return o;
-}
 const folds = 5;
 const foldOf = (i: number) => (i * 7919) % folds;
 const methods: [string, (train: Q[]) => typeof WEIGHTS][] = [
@@ -142,7 +138,7 @@ for (const m of methods) {
     const w = m[1](qs.filter((_, i) => foldOf(i) !== f));
     const test = qs.filter((_, i) => foldOf(i) === f);
     const nTest = test.filter((q) => q.item.unanswerable !== true).length;
-    cv += objectiveOn(test, w) * nTest;
+    cv += objective(w, test) * nTest;
     for (const q of test.filter((q) => q.item.unanswerable !== true)) {
       const top = q.cands.map((c) => ({ c, s: rerankScore(c.f, w) })).sort((a, b) => b.s - a.s)[0];
       if (top?.c.good) hits++;

@@ -10,7 +10,7 @@ import type { CableMeta, Filters } from '../domain.js';
 import type { Embedder } from '../embed/index.js';
 import type { IndexStore, StoredParagraph } from '../index/store.js';
 import { quoteFts } from '../index/store.js';
-import { analyse, features, rerankScore, type Features } from './rerank.js';
+import { analyse, features, rerankScore, setCableFeatures, type Features } from './rerank.js';
 import { contentTerms, words, isStopWord } from './text.js';
 
 export type Mode = 'dense' | 'lexical' | 'fused' | 'full';
@@ -128,20 +128,8 @@ export class Retriever {
       ranked.push({ paragraph, cable, score: mode === 'dense' ? feats.denseMax : mode === 'lexical' ? (f.bm25 ?? 0) : f.rrf, features: feats, segments: segs });
     }
     if (mode === 'full') {
-      const byCable = new Map<string, number>();
-      const cableScore = new Map<string, number>();
-      for (const r of ranked) {
-        byCable.set(r.paragraph.ref, (byCable.get(r.paragraph.ref) ?? 0) + r.features.rrf);
-        cableScore.set(r.paragraph.ref, Math.max(cableScore.get(r.paragraph.ref) ?? 0, r.features.cableCoverage + r.features.bm25));
-      }
-      const topScore = Math.max(0, ...cableScore.values());
-      for (const r of ranked) {
-        r.features.topCable = cableScore.get(r.paragraph.ref) === topScore ? 1 : 0;
-        r.features.denseInTop = r.features.topCable * r.features.denseMax;
-        r.features.rrfInTop = r.features.topCable * r.features.rrf;
-        r.features.cableSupport = Math.min(1, (byCable.get(r.paragraph.ref)! - r.features.rrf) / 2);
-        r.score = rerankScore(r.features);
-      }
+      setCableFeatures(ranked.map((r) => ({ ref: r.paragraph.ref, f: r.features })));
+      for (const r of ranked) r.score = rerankScore(r.features);
     }
     ranked.sort((a, b) => b.score - a.score || a.paragraph.id - b.paragraph.id);
     return { ranked: ranked.slice(0, Math.max(req.k, 0)), allowed: allowedParagraphs?.size, terms, contextTerms };

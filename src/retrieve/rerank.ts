@@ -145,6 +145,26 @@ export function rerankScore(f: Features, w = WEIGHTS): number {
   );
 }
 
+/**
+ * The features that compare a candidate with the others of its question (which cable matches best, how
+ * much of the rest of the candidates its cable holds); set once all candidates have their own features.
+ */
+export function setCableFeatures(candidates: { ref: string; f: Features }[]): void {
+  const rrfByCable = new Map<string, number>();
+  const cableScore = new Map<string, number>();
+  for (const { ref, f } of candidates) {
+    rrfByCable.set(ref, (rrfByCable.get(ref) ?? 0) + f.rrf);
+    cableScore.set(ref, Math.max(cableScore.get(ref) ?? 0, f.cableCoverage + f.bm25));
+  }
+  const topScore = Math.max(0, ...cableScore.values());
+  for (const { ref, f } of candidates) {
+    f.topCable = cableScore.get(ref) === topScore ? 1 : 0;
+    f.denseInTop = f.topCable * f.denseMax;
+    f.rrfInTop = f.topCable * f.rrf;
+    f.cableSupport = Math.min(1, (rrfByCable.get(ref)! - f.rrf) / 2);
+  }
+}
+
 interface Analysis {
   stems: Set<string>;
   sentences: { span: Span; stems: Set<string>; number: boolean; time: boolean }[];
