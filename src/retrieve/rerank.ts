@@ -6,6 +6,7 @@
 import type { CableMeta, Span } from '../domain.js';
 import { splitSentences } from '../chunk/index.js';
 import type { StoredParagraph } from '../index/store.js';
+import fitted from './weights.json' with { type: 'json' };
 import { asksForNumber, asksForTime, hasNumber, hasTime, stem, words } from './text.js';
 
 export interface Features {
@@ -79,7 +80,7 @@ export interface SentenceFeatures {
   previous: number;
 }
 
-export const SENTENCE_WEIGHTS: SentenceFeatures = { coverage: 5.189, context: 0.111, similarity: 2.465, type: 3.357, previous: 0.786 };
+export const SENTENCE_WEIGHTS: SentenceFeatures = fitted.sentence;
 
 export function sentenceScore(f: SentenceFeatures, w = SENTENCE_WEIGHTS): number {
   return w.coverage * f.coverage + w.context * f.context + w.similarity * f.similarity + w.type * f.type + w.previous * f.previous;
@@ -101,26 +102,11 @@ export interface FeatureInput {
   previous?: { ref: string; ord: number };
 }
 
-export const WEIGHTS = {
-  rrf: 1.644,
-  bm25: 1.59,
-  denseMax: 0.543,
-  denseTop2: 0.345,
-  denseLex: 1.17,
-  coverage: 1.063,
-  sentenceCoverage: 1.617,
-  contextCoverage: 0.862,
-  typeMatch: 1.729,
-  cableSupport: 0.458,
-  cableCoverage: 0.557,
-  denseCable: 1.378,
-  topCable: 1.216,
-  denseInTop: 2.463,
-  rrfInTop: 1.461,
-  previousCable: 0.408,
-  previousParagraph: 1.952,
-  preamble: 2.041,
-};
+/**
+ * Weights of the second-stage score, fitted on tune questions only and written by scripts/tune.ts --write (the
+ * fitting method and question count are recorded next to them in weights.json).
+ */
+export const WEIGHTS: Record<keyof typeof fitted.reranker, number> = fitted.reranker;
 
 export function rerankScore(f: Features, w = WEIGHTS): number {
   return (
