@@ -43,13 +43,14 @@ export function copyButton(label: string, text: () => string, describedBy?: stri
  */
 export function passageCard(passage: Passage, rank: number, closest = false): HTMLElement {
   const { citation, cable } = passage;
-  const score = Number.isFinite(passage.score) ? passage.score.toFixed(2) : '—';
 
   const head = h(
     'div',
     { class: 'passage-head' },
     citationLink(citation, passage.highlights, citation.label, 'citation'),
-    h('span', { class: 'score', title: 'Ranking score; comparable only within this answer' }, `score ${score}`),
+    // The raw ranking score means nothing outside one answer (and changes scale with every refit), so the
+    // card shows the rank; the answer's confidence is shown once, above the passages.
+    h('span', { class: 'rank', title: `Passage ${rank} of this answer, best match first` }, `#${rank}`),
     copyButton('Copy quote', () => quotation(passage.text, passage.highlights, citation.label), `Copy quote from ${citation.label}`),
   );
 
