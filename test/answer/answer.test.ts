@@ -57,6 +57,14 @@ describe('conversations', () => {
     expect(followUpContext('What sentence did the recruiter convicted in 2005 get?', history)).toEqual([]);
     expect(followUpContext('What time did the crew finally get out of the country?', [])).toEqual([]);
   });
+
+  it('read a short question that names only what the previous turn named as a follow-up', () => {
+    const farc = ['What did Colombia offer the FARC in 2004 in exchange for hostages?'];
+    expect(followUpContext('How did the FARC answer?', farc)).toEqual(farc);
+    expect(followUpContext('How did the FARC answer?', ['Who funded the IOM work in Svay Rieng?'])).toEqual([]);
+    // A name the previous turn did not mention starts a new topic.
+    expect(followUpContext('How did the ELN answer?', farc)).toEqual([]);
+  });
 });
 
 describe('filters', () => {
