@@ -20,16 +20,18 @@ export interface AskRequest {
 }
 
 /**
- * When to say "no paragraph answers this". Our features cannot tell an on-topic question the cables leave
- * unanswered from one they answer in other words (measured on the tune splits: every rule that caught even
- * 2 of 12 unanswerable questions also refused ~10 % of answerable ones). So the tool abstains only when the
- * best paragraph shares almost nothing with the question: on the tune splits that refused 1 of 93
- * answerable questions. Honest limits: README, Quality.
+ * When to say "no paragraph answers this". Our features mostly cannot tell an on-topic question the cables
+ * leave unanswered from one they answer in other words (on the tune splits, coverage, similarity, confidence
+ * and "a rare term is missing" have nearly the same averages for both). Two cases can be told apart: the
+ * best paragraph shares almost nothing with the question, and a standalone "how many / how much" question
+ * whose best paragraph has no number next to anything the question names (third session, tune splits:
+ * 5 of 27 unanswerable questions refused, 1 of 146 answerable). Honest limits: README, Quality.
  */
 export function nothingAnswers(f: Ranked['features']): boolean {
   // A follow-up answered next to where the previous answer was ("And what share went of their own
   // accord?") often shares no words with its paragraph: the conversation, not the wording, places it.
-  return f.sentenceCoverage < 0.15 && f.coverage < 0.2 && f.contextCoverage < 0.5 && f.previousParagraph === 0;
+  const sharesNothing = f.sentenceCoverage < 0.15 && f.coverage < 0.2 && f.contextCoverage < 0.5 && f.previousParagraph === 0;
+  return sharesNothing || f.countMissing === 1;
 }
 const CLOSEST_SHOWN = 2;
 
@@ -61,7 +63,7 @@ export async function answer(retriever: Retriever, req: AskRequest): Promise<Ans
       closest: passages.slice(0, CLOSEST_SHOWN),
       abstained: true,
       confidence,
-      note: 'No cable paragraph answers this. The closest paragraphs are shown, but they do not answer the question.',
+      note: `No cable paragraph answers this${ranked[0]?.features.countMissing ? ': none gives a number next to what the question counts' : ''}. The closest paragraphs are shown, but they do not answer the question.`,
     };
   }
   return { ...base, searched, passages, closest: [], abstained: false, confidence };

@@ -6,7 +6,9 @@ export function formatAnswer(a: Answer, color: boolean): string {
   const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[0m` : s);
   const out: string[] = [];
   if (a.abstained) {
-    out.push(`No cable paragraph answers this. ${a.note && !a.note.startsWith('No cable paragraph') ? a.note : ''}`.trim());
+    // The note's first sentence says why; the rest ("the closest paragraphs are shown") is said below.
+    const why = a.note?.startsWith('No cable paragraph') ? a.note.replace(/ The closest paragraphs are shown.*$/, '') : `No cable paragraph answers this. ${a.note ?? ''}`.trim();
+    out.push(why);
     if (a.closest.length) out.push('', dim('Closest, but not an answer:'));
     for (const p of a.closest) out.push(passage(p, mark, dim));
   } else {
@@ -26,5 +28,6 @@ function passage(p: Passage, mark: (s: string) => string, dim: (s: string) => st
   text += p.text.slice(at);
   const also = p.alsoIn?.length ? ` (also ${p.alsoIn.map((c) => c.label).join(', ')})` : '';
   const meta = [p.cable.subject, p.cable.date, p.cable.origin, p.cable.classification].filter(Boolean).join(' · ');
-  return `\n${p.citation.label}${also}  ${dim(`score ${p.score.toFixed(3)}`)}\n${dim(meta)}${p.heading ? `\n${dim(p.heading)}` : ''}\n${text}`;
+  // No raw score: it means nothing outside one answer (the answer's confidence is printed once, above).
+  return `\n${p.citation.label}${also}\n${dim(meta)}${p.heading ? `\n${dim(p.heading)}` : ''}\n${text}`;
 }

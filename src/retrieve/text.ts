@@ -57,6 +57,29 @@ export function asksForNumber(question: string): boolean {
   return /\b(how\s+(many|much|long|old|often|large|big|far)|what\s+(number|percentage|share|proportion|amount|size)|number\s+of|percent|figure)\b/i.test(question);
 }
 
+/** "How many X" / "how much": a count or an amount of something the question names. */
+export function asksForCount(question: string): boolean {
+  return /\bhow\s+(many|much)\b/i.test(question);
+}
+
+const NUMBER_WORD = /^(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?)$/;
+
+/**
+ * Whether `text` has a number within three words of one of `terms` (stems): "32,249 Cambodians",
+ * "sheltered 101 victims". A count question is answered by a number attached to what it counts, not by any
+ * number in the paragraph.
+ */
+export function numberNearTerm(text: string, terms: Set<string>): boolean {
+  const ws = words(text);
+  for (let i = 0; i < ws.length; i++) {
+    if (!NUMBER_WORD.test(ws[i]!.word)) continue;
+    for (let j = Math.max(0, i - 3); j <= Math.min(ws.length - 1, i + 3); j++) {
+      if (j !== i && !NUMBER_WORD.test(ws[j]!.word) && terms.has(stem(ws[j]!.word))) return true;
+    }
+  }
+  return false;
+}
+
 /** Questions that ask for a time are answered by sentences with dates or years. */
 export function asksForTime(question: string): boolean {
   return /\b(when|what\s+(year|date|month|time)|since\s+when|how\s+long\s+ago)\b/i.test(question);

@@ -29,6 +29,17 @@ describe('answers', () => {
     expect(a.note).toMatch(/No cable paragraph answers this/);
   });
 
+  it('say so when a count question finds numbers, but none attached to what it counts', async () => {
+    const a = await chat.ask({ question: 'How many people pass through the Poipet border checkpoint each day?' });
+    expect(a.abstained).toBe(true);
+    expect(a.note).toMatch(/none gives a number next to what the question counts/);
+    expect(a.closest.length).toBeGreaterThan(0);
+    // The same kind of question, answered in the cable, is answered.
+    const b = await chat.ask({ question: 'How many victims did the Poipet Transit Center shelter in 2008?' });
+    expect(b.abstained).toBe(false);
+    expect(b.passages[0]!.citation.label).toBe('09PHNOMPENH246 ¶10');
+  });
+
   it('resolve a follow-up with the earlier question', async () => {
     const a = await chat.ask({ question: 'Who funded that work?', history: ["What outstanding work did IOM do in Svay Rieng?"] });
     expect(a.passages[0]!.citation.label).toBe('09PHNOMPENH246 ¶17');
