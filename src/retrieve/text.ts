@@ -80,6 +80,25 @@ export function numberNearTerm(text: string, terms: Set<string>): boolean {
   return false;
 }
 
+const TIME_WORD = /^((19|20)\d\d|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)$/;
+
+/** Whether `text` has a date or year within four words of one of `terms` (stems): "opened in 2004". */
+export function timeNearTerm(text: string, terms: Set<string>): boolean {
+  const ws = words(text);
+  for (let i = 0; i < ws.length; i++) {
+    if (!TIME_WORD.test(ws[i]!.word)) continue;
+    for (let j = Math.max(0, i - 4); j <= Math.min(ws.length - 1, i + 4); j++) {
+      if (j !== i && !TIME_WORD.test(ws[j]!.word) && terms.has(stem(ws[j]!.word))) return true;
+    }
+  }
+  return false;
+}
+
+/** "When…?", "What year…?": a question that asks for a date, not a duration. */
+export function asksForDate(question: string): boolean {
+  return /^\s*when\b|\bwhat\s+(year|date|month)\b/i.test(question);
+}
+
 /** Questions that ask for a time are answered by sentences with dates or years. */
 export function asksForTime(question: string): boolean {
   return /\b(when|what\s+(year|date|month|time)|since\s+when|how\s+long\s+ago)\b/i.test(question);
