@@ -1,12 +1,13 @@
 /** HTTP routes (docs/protocol.md), validated by Fastify's own JSON schemas. */
 import type { FastifyPluginAsync } from 'fastify';
+import { ANSWER_TIMEOUT_MS, AnswerTimeout, withTimeout } from './timeout.js';
 import type { Cablechat } from '../cablechat.js';
 import { citationFor } from '../chunk/index.js';
 import type { Filters } from '../domain.js';
 import { INDEX_FORMAT } from '../index/store.js';
 import { filtersSchema, PROTOCOL_VERSION } from './protocol.js';
 
-export const api: FastifyPluginAsync<{ chat: Cablechat }> = async (app, { chat }) => {
+export const api: FastifyPluginAsync<{ chat: Cablechat; answerTimeoutMs?: number }> = async (app, { chat, answerTimeoutMs = ANSWER_TIMEOUT_MS }) => {
   app.get('/api/health', async () => {
     const s = chat.store.stats();
     return {
@@ -69,9 +70,15 @@ export const api: FastifyPluginAsync<{ chat: Cablechat }> = async (app, { chat }
         },
       },
     },
-    async (req) => {
-      const a = await chat.ask({ question: req.body.question, k: req.body.k, filters: req.body.filters, history: req.body.history });
-      return { ...a, citations: a.passages.map((p) => p.citation.label) };
+    async (req, reply) => {
+      try {
+        const a = await withTimeout(chat.ask({ question: req.body.question, k: req.body.k, filters: req.body.filters, history: req.body.history }), answerTimeoutMs);
+        return { ...a, citations: a.passages.map((p) => p.citation.label) };
+      } catch (err) {
+        if (!(err instanceof AnswerTimeout)) throw err;
+        req.log.error({ ms: err.ms }, 'answering timed out');
+        return reply.code(503).send({ error: err.message });
+      }
     },
   );
 };

@@ -8,6 +8,7 @@ import type { Cablechat } from '../cablechat.js';
 import type { Filters } from '../domain.js';
 import { PROTOCOL_VERSION } from './protocol.js';
 import { checkAsk } from './protocol.js';
+import { ANSWER_TIMEOUT_MS, AnswerTimeout, withTimeout } from './timeout.js';
 
 type Ask = { id: string; question: string; k?: number; filters?: Filters; history?: string[] };
 
@@ -15,7 +16,7 @@ export const MAX_FRAME_BYTES = 16 * 1024;
 /** Earlier questions kept per socket; a follow-up only ever needs the last few. */
 const HISTORY_LIMIT = 8;
 
-export const chatSocket: FastifyPluginAsync<{ chat: Cablechat }> = async (app, { chat }) => {
+export const chatSocket: FastifyPluginAsync<{ chat: Cablechat; answerTimeoutMs?: number }> = async (app, { chat, answerTimeoutMs = ANSWER_TIMEOUT_MS }) => {
   app.get('/ws', { websocket: true }, (socket: WebSocket, req) => {
     const history: string[] = [];
     const send = (msg: object) => {
@@ -60,7 +61,7 @@ export const chatSocket: FastifyPluginAsync<{ chat: Cablechat }> = async (app, {
       const t0 = performance.now();
       if (ask.history) history.splice(0, history.length, ...ask.history.slice(-HISTORY_LIMIT));
       try {
-        const answer = await chat.ask({ question: ask.question, history: [...history], k: ask.k ?? 5, filters: ask.filters });
+        const answer = await withTimeout(chat.ask({ question: ask.question, history: [...history], k: ask.k ?? 5, filters: ask.filters }), answerTimeoutMs);
         send({ type: 'ack', id: ask.id, question: ask.question, searched: answer.searched, filters: answer.filters });
         answer.passages.forEach((passage, i) => send({ type: 'passage', id: ask.id, rank: i + 1, passage }));
         send({
@@ -72,6 +73,10 @@ export const chatSocket: FastifyPluginAsync<{ chat: Cablechat }> = async (app, {
         history.push(ask.question);
         if (history.length > HISTORY_LIMIT) history.shift();
       } catch (err) {
+        if (err instanceof AnswerTimeout) {
+          req.log.error({ ms: err.ms }, 'answering timed out');
+          return send({ type: 'error', id: ask.id, code: 'timeout', message: err.message });
+        }
         req.log.error({ err }, 'answering failed');
         send({ type: 'error', id: ask.id, code: 'internal', message: `The server failed to answer this question (${(err as Error).message}). Try again; the connection is still open.` });
       }

@@ -22,6 +22,8 @@ export interface ServerOptions {
   /** Built web app (web/dist); omitted in API-only tests. */
   webRoot?: string;
   logger?: FastifyServerOptions['logger'];
+  /** Longest a question may take before the client gets a `timeout` error (default 30 s). */
+  answerTimeoutMs?: number;
   /** Log every HTTP request (pino, one JSON line each); off by default to keep the console readable. */
   logRequests?: boolean;
 }
@@ -40,8 +42,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // Frames up to 1 MiB reach our handler, so one over the protocol's 16 KiB gets a "too_large" message
   // instead of a closed socket (ws closes the connection itself above maxPayload).
   await app.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
-  await app.register(api, { chat: opts.chat });
-  await app.register(chatSocket, { chat: opts.chat });
+  await app.register(api, { chat: opts.chat, answerTimeoutMs: opts.answerTimeoutMs });
+  await app.register(chatSocket, { chat: opts.chat, answerTimeoutMs: opts.answerTimeoutMs });
   if (opts.webRoot && existsSync(opts.webRoot)) {
     await app.register(fastifyStatic, { root: opts.webRoot, prefix: '/', index: ['index.html'] });
     // The cable viewer is a client-side route: any /cable/... page is the app itself.

@@ -2,15 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/serve/index.js';
-import { seedChat } from '../support/seed-index.js';
+import { openCablechat } from '../../src/cablechat.js';
+import { seedChat, useLite } from '../support/seed-index.js';
 
 let app: FastifyInstance;
 let url: string;
 let dispose: () => Promise<void>;
+let seedDir: string;
 
 beforeAll(async () => {
   const seed = await seedChat();
   dispose = seed.dispose;
+  seedDir = seed.dir;
   app = await buildServer({ chat: seed.chat });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   url = address.replace('http', 'ws') + '/ws';
@@ -143,5 +146,34 @@ describe('WebSocket protocol', () => {
     expect(done.answer.citations[0]).toBe('09PHNOMPENH246 ¶14');
     expect(c.ws.readyState).toBe(WebSocket.OPEN);
     c.ws.close();
+  });
+});
+
+describe('a stuck model', () => {
+  it('gets a timeout error, on the socket and over HTTP, and the socket keeps serving', async () => {
+    // The same index, opened with a model whose embed() never returns (fault injection: what a hung
+    // onnxruntime or worker looks like from the server).
+    const e = await useLite();
+    const stuck = await openCablechat({ indexDir: seedDir, embedder: { id: e.id, dimensions: e.dimensions, maxWords: e.maxWords, embed: () => new Promise(() => {}), close: async () => {} } });
+    const slow = await buildServer({ chat: stuck, answerTimeoutMs: 300 });
+    try {
+      const res = await slow.inject({ method: 'POST', url: '/api/ask', payload: { question: 'How many children can the PTC house?' } });
+      expect(res.statusCode).toBe(503);
+      expect(res.json().error).toMatch(/^No answer within .* Try again/);
+      const address = await slow.listen({ port: 0, host: '127.0.0.1' });
+      const ws = new WebSocket(address.replace('http', 'ws') + '/ws');
+      const got: any[] = [];
+      ws.on('message', (d) => got.push(JSON.parse(d.toString())));
+      await new Promise((r) => ws.once('open', r));
+      ws.send(JSON.stringify({ type: 'ask', id: 'a', question: 'How many children can the PTC house?' }));
+      ws.send(JSON.stringify({ type: 'reset', id: 'b' }));
+      await new Promise((r) => setTimeout(r, 1200));
+      expect(got.find((m) => m.type === 'error')).toMatchObject({ id: 'a', code: 'timeout' });
+      expect(got.find((m) => m.type === 'reset')).toMatchObject({ id: 'b' });
+      ws.close();
+    } finally {
+      await slow.close();
+      await stuck.close();
+    }
   });
 });
