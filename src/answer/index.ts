@@ -22,22 +22,28 @@ export interface AskRequest {
 /**
  * When to say "no paragraph answers this". Our features mostly cannot tell an on-topic question the cables
  * leave unanswered from one they answer in other words (on the tune splits, coverage, similarity, confidence
- * and "a rare term is missing" have nearly the same averages for both). Three cases can be told apart: the
- * best paragraph shares almost nothing with the question; a standalone "how many / how much" question whose
- * best paragraph has no number next to anything the question names; a standalone "when" question whose
- * best paragraph has no date next to anything it names. Third session, tune splits: the count rule refused
- * 5 of 27 unanswerable questions and 1 of 146 answerable ones, the date rule 4 more and 2 more.
+ * and "a rare term is missing" have nearly the same averages for both). What can be told apart: the best
+ * paragraph shares almost nothing with the question; or a standalone question asks for a kind of answer
+ * (how many / how much → a number, when → a date, who → a name) and its best paragraph has none next to
+ * anything the question names. Third session, tune splits: the count rule refused 5 of 27 unanswerable
+ * questions and 1 of 146 answerable ones, the date rule 4 more and 2 more, the name rule 1 more and 0 more.
  * Honest limits: README, Quality.
  */
 export function nothingAnswers(f: Ranked['features']): boolean {
   // A follow-up answered next to where the previous answer was ("And what share went of their own
   // accord?") often shares no words with its paragraph: the conversation, not the wording, places it.
   const sharesNothing = f.sentenceCoverage < 0.15 && f.coverage < 0.2 && f.contextCoverage < 0.5 && f.previousParagraph === 0;
-  return sharesNothing || f.countMissing === 1 || f.dateMissing === 1;
+  return sharesNothing || f.countMissing === 1 || f.dateMissing === 1 || f.nameMissing === 1;
 }
 const CLOSEST_SHOWN = 2;
 const why = (f?: Ranked['features']) =>
-  f?.countMissing ? ': none gives a number next to what the question counts' : f?.dateMissing ? ': none gives a date next to what the question asks about' : '';
+  f?.countMissing
+    ? ': none gives a number next to what the question counts'
+    : f?.dateMissing
+      ? ': none gives a date next to what the question asks about'
+      : f?.nameMissing
+        ? ': none names anyone next to what the question asks about'
+        : '';
 
 export async function answer(retriever: Retriever, req: AskRequest): Promise<Answer> {
   const typed = extractFilters(req.question);

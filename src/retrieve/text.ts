@@ -72,7 +72,8 @@ const NUMBER_WORD = /^(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|te
 export function numberNearTerm(text: string, terms: Set<string>): boolean {
   const ws = words(text);
   for (let i = 0; i < ws.length; i++) {
-    if (!NUMBER_WORD.test(ws[i]!.word)) continue;
+    // A year is never the count asked for ("opened in 2004" does not say how many).
+    if (!NUMBER_WORD.test(ws[i]!.word) || /^(19|20)\d\d$/.test(ws[i]!.word)) continue;
     for (let j = Math.max(0, i - 3); j <= Math.min(ws.length - 1, i + 3); j++) {
       if (j !== i && !NUMBER_WORD.test(ws[j]!.word) && terms.has(stem(ws[j]!.word))) return true;
     }
@@ -89,6 +90,37 @@ export function timeNearTerm(text: string, terms: Set<string>): boolean {
     if (!TIME_WORD.test(ws[i]!.word)) continue;
     for (let j = Math.max(0, i - 4); j <= Math.min(ws.length - 1, i + 4); j++) {
       if (j !== i && !TIME_WORD.test(ws[j]!.word) && terms.has(stem(ws[j]!.word))) return true;
+    }
+  }
+  return false;
+}
+
+/** "Who…?", "What is the name of…?": a question that asks for a person or an organisation. */
+export function asksForName(question: string): boolean {
+  return /^\s*(who|whom|whose)\b|\bwhat('s|\s+is|\s+was)\s+the\s+name\b/i.test(question);
+}
+
+/**
+ * Whether `text` has a capitalised name (or acronym) that the question does not already use within four words of
+ * one of `terms`: "IJM Investigator Ron Dunne", "funded by PRM". Text in capitals throughout says nothing either
+ * way, so it counts as having one.
+ */
+export function nameNearTerm(text: string, terms: Set<string>, questionWords: Set<string>): boolean {
+  const letters = text.replace(/[^A-Za-z]/g, '');
+  if (letters.length && letters.replace(/[^A-Z]/g, '').length / letters.length > 0.5) return true;
+  const ws = words(text);
+  const isName = (i: number) => {
+    const w = ws[i]!;
+    const raw = text.slice(w.start, w.end);
+    if (!/^[A-Z]/.test(raw) || questionWords.has(w.word) || STOP.has(w.word)) return false;
+    // Not the first word of a sentence, which is capitalised anyway.
+    const before = text.slice(Math.max(0, w.start - 3), w.start);
+    return i > 0 && !/[.!?]["')\]]?\s+$/.test(before);
+  };
+  for (let i = 0; i < ws.length; i++) {
+    if (!isName(i)) continue;
+    for (let j = Math.max(0, i - 4); j <= Math.min(ws.length - 1, i + 4); j++) {
+      if (j !== i && terms.has(stem(ws[j]!.word))) return true;
     }
   }
   return false;

@@ -251,7 +251,10 @@ export class Chat {
   }
 
   private renderAnswer(answer: Answer): HTMLElement[] {
-    const note = answer.note !== undefined && answer.note !== '' ? h('p', { class: 'answer-note' }, answer.note) : null;
+    // An abstention's note repeats the title ("No cable paragraph answers this: none gives a number…");
+    // show only what it adds: the reason.
+    const noteText = answer.abstained ? (answer.note ?? '').replace(/^No cable paragraph answers this(: |\. ?)?/, '') : (answer.note ?? '');
+    const note = noteText !== '' ? h('p', { class: 'answer-note' }, noteText.charAt(0).toUpperCase() + noteText.slice(1)) : null;
     if (answer.abstained) {
       const blocks: HTMLElement[] = [
         h('div', { class: 'abstained', role: 'note' }, h('p', { class: 'abstained-title' }, 'No cable paragraph answers this.'), note),
