@@ -38,6 +38,13 @@ export function parseCitation(text: string): Citation | null {
  */
 export const SEGMENT_WORDS = 120;
 
+/**
+ * Bumped whenever sentence splitting or segment packing changes, so an index built by an older chunker
+ * re-cuts its cables on the next ingest (vectors are stored by segment text, so only segments whose text
+ * changed are embedded again). 2: run-in talking points (". -- Convey …") are sentences of their own.
+ */
+export const CHUNKER_VERSION = 2;
+
 export interface ChunkOptions {
   /** Word budget per segment; keep well under the embedder's `maxWords`. */
   segmentWords: number;

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import { chunkCable, SEGMENT_WORDS } from '../chunk/index.js';
+import { CHUNKER_VERSION, chunkCable, SEGMENT_WORDS } from '../chunk/index.js';
 import type { Cable } from '../domain.js';
 import type { Embedder } from '../embed/index.js';
 import { CableParseError, decodeCableBytes, parseCable, PARSER_VERSION } from '../parse/index.js';
@@ -99,7 +99,7 @@ export async function ingest(paths: string[], opts: IngestOptions): Promise<Inge
         continue;
       }
       // What the index holds for a file depends on its bytes and on how they were parsed and cut.
-      const sha256 = `${createHash('sha256').update(bytes).digest('hex')}:p${PARSER_VERSION}:w${segmentWords}`;
+      const sha256 = `${createHash('sha256').update(bytes).digest('hex')}:p${PARSER_VERSION}:c${CHUNKER_VERSION}:w${segmentWords}`;
       if (store.refForContent(sha256)) {
         unchanged++;
         continue;
