@@ -7,7 +7,7 @@ import type { CableMeta, Span } from '../domain.js';
 import { splitSentences } from '../chunk/index.js';
 import type { StoredParagraph } from '../index/store.js';
 import fitted from './weights.json' with { type: 'json' };
-import { asksForCount, asksForDate, asksForName, nameNearTerm, timeNearTerm, asksForNumber, asksForTime, hasNumber, hasTime, numberNearTerm, stem, words } from './text.js';
+import { asksForNumber, asksForTime, hasNumber, hasTime, stem, words } from './text.js';
 
 export interface Features {
   /** Reciprocal-rank fusion score scaled to 0..1 (1 = first in both lists). */
@@ -62,15 +62,6 @@ export interface Features {
   previousCable: number;
   /** Follow-ups: this is the paragraph the previous answer cited first, or one next to it. */
   previousParagraph: number;
-  /**
-   * 1 when a standalone "how many / how much" question finds no number next to any of its terms in this
-   * paragraph: the paragraph may give numbers, but not the one asked for. Used for abstention, not ranking.
-   */
-  countMissing: number;
-  /** The same for a standalone "when…?" question: no date or year next to anything it names. */
-  dateMissing: number;
-  /** The same for a standalone "who…?" question: no name next to anything it names. */
-  nameMissing: number;
   /** 1 for the un-numbered preamble (subject/summary), which matches everything a little and answers little. */
   preamble: number;
   /** Best sentences (offsets into the paragraph text), best first. */
@@ -238,11 +229,6 @@ export function features(input: FeatureInput): Features {
     previousCable: input.previous?.ref === paragraph.ref ? 1 : 0,
     previousParagraph: input.previous?.ref === paragraph.ref && Math.abs(input.previous.ord - paragraph.ord) <= 1 ? 1 : 0,
     preamble: paragraph.key === '0' ? 1 : 0,
-    // Follow-ups are left out: what they count is often named only in the earlier turn.
-    countMissing: asksForCount(input.question) && contextTerms.length === 0 && !numberNearTerm(text, new Set(terms)) ? 1 : 0,
-    nameMissing:
-      asksForName(input.question) && contextTerms.length === 0 && !nameNearTerm(text, new Set(terms), new Set(words(input.question).map((w) => w.word))) ? 1 : 0,
-    dateMissing: asksForDate(input.question) && contextTerms.length === 0 && !timeNearTerm(text, new Set(terms)) ? 1 : 0,
     best,
     sentences,
   };
