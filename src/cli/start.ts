@@ -1,7 +1,8 @@
 /**
  * npm start [-- --port 3000 --host 127.0.0.1 --index index --cables data/cables --model auto]
  * Environment: PORT, HOST, CABLECHAT_INDEX, CABLECHAT_CABLES, CABLECHAT_MODEL (flags win).
- * First run: builds the web app and indexes the cables folder (the bundled seed) when there is no index.
+ * First run: builds the web app (again whenever web/ changed) and indexes the cables folder (the bundled seed)
+ * when there is no index.
  */
 import { Command } from 'commander';
 import { parseArgs, wholeNumber } from './args.js';
@@ -12,6 +13,7 @@ import { openCablechat } from '../cablechat.js';
 import { buildIndex } from '../index/index.js';
 import { IndexError } from '../index/store.js';
 import { buildServer, SERVER_QUERY_THREADS } from '../serve/index.js';
+import { ensureWebApp } from '../serve/web-app.js';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
 const env = process.env;
@@ -33,12 +35,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 const log = (l: string) => process.stderr.write(`${l}\n`);
 
-const webRoot = join(root, 'web', 'dist');
-if (!existsSync(join(webRoot, 'index.html'))) {
-  log('building the web app (first start)…');
-  const { build } = await import('vite');
-  await build({ configFile: join(root, 'web', 'vite.config.ts'), logLevel: 'warn' });
-}
+const webRoot = await ensureWebApp(join(root, 'web'), log);
 
 try {
   if (!existsSync(join(opts.index, 'cables.db'))) {

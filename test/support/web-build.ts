@@ -1,14 +1,7 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureWebApp } from '../../src/serve/web-app.js';
 
-const WEB = join(import.meta.dirname, '..', '..', 'web');
-
-/** The browser test serves the real built app; build it once when a fresh clone has none. */
-export async function ensureWebBuilt(): Promise<string> {
-  const dist = join(WEB, 'dist');
-  if (!existsSync(join(dist, 'index.html'))) {
-    const { build } = await import('vite');
-    await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
-  }
-  return dist;
+/** The browser test serves the real built app, built the way `npm start` builds it (again if web/ changed). */
+export function ensureWebBuilt(): Promise<string> {
+  return ensureWebApp(join(import.meta.dirname, '..', '..', 'web'));
 }

@@ -1,0 +1,31 @@
+import { cpSync, mkdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ensureWebApp } from '../../src/serve/web-app.js';
+
+// A copy of web/ inside the project (so vite and its imports resolve from node_modules), built for real.
+const copy = join(import.meta.dirname, '..', '.artifacts', 'web-copy');
+afterAll(() => rmSync(copy, { recursive: true, force: true }));
+
+describe('the web app build', () => {
+  it('is built when missing, kept when current, and rebuilt after its sources change', async () => {
+    rmSync(copy, { recursive: true, force: true });
+    mkdirSync(copy, { recursive: true });
+    cpSync(join(import.meta.dirname, '..', '..', 'web'), copy, { recursive: true, filter: (src) => !src.includes(`${join('web', 'dist')}`) });
+    const lines: string[] = [];
+    const dist = await ensureWebApp(copy, (l) => lines.push(l));
+    const first = statSync(join(dist, 'index.html')).mtimeMs;
+    expect(lines).toEqual(['building the web app (first start)…']);
+
+    await ensureWebApp(copy, (l) => lines.push(l));
+    expect(lines).toHaveLength(1);
+    expect(statSync(join(dist, 'index.html')).mtimeMs).toBe(first);
+
+    // What a `git pull` that changes the chat looks like: a source file newer than the build.
+    const later = new Date(first + 60_000);
+    utimesSync(join(copy, 'src', 'card.ts'), later, later);
+    await ensureWebApp(copy, (l) => lines.push(l));
+    expect(lines[1]).toBe('rebuilding the web app (its sources changed)…');
+    expect(statSync(join(dist, 'index.html')).mtimeMs).toBeGreaterThan(first);
+  }, 60_000);
+});
