@@ -80,14 +80,15 @@ export function followUpContext(question: string, history: string[]): string[] {
   // Not "why": most why-questions stand alone ("Why did IOM scale back its services around Poipet?").
   const opens = /^(and|but|also|so|then|what about|how about|and what|what else|who else)\b/i.test(q);
   const refersBack = /\b(they|them|their|those|these|that|this|it|its|he|him|his|she|her|there|then|such|the same|the latter|the former)\b/i.test(q);
-  const named = names(q).length;
+  const qNames = names(q);
+  const named = qNames.length;
   const short = words(q).length <= 7;
   // In a conversation, a question that names nothing, not even a year ("What time did the crew finally
   // leave?"), is about what was being discussed.
   const namesNothing = named === 0 && !/\d/.test(q) && words(q).length <= 12;
   // A short question that names only what the previous turn named ("How did the FARC answer?") continues it.
   const before = new Set(words(history.at(-1)!).map((w) => w.word));
-  const namesOnlyEarlier = short && named > 0 && names(q).every((n) => before.has(n));
+  const namesOnlyEarlier = short && named > 0 && qNames.every((n) => before.has(n));
   return opens || (refersBack && (short || named === 0)) || namesNothing || namesOnlyEarlier ? history.slice(-1) : [];
 }
 

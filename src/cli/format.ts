@@ -6,9 +6,7 @@ export function formatAnswer(a: Answer, color: boolean): string {
   const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[0m` : s);
   const out: string[] = [];
   if (a.abstained) {
-    // The note's first sentence says why; the rest ("the closest paragraphs are shown") is said below.
-    const why = a.note?.startsWith('No cable paragraph') ? a.note.replace(/ The closest paragraphs are shown.*$/, '') : `No cable paragraph answers this. ${a.note ?? ''}`.trim();
-    out.push(why);
+    out.push(`No cable paragraph answers this. ${a.note && !a.note.startsWith('No cable paragraph') ? a.note : ''}`.trim());
     if (a.closest.length) out.push('', dim('Closest, but not an answer:'));
     for (const p of a.closest) out.push(passage(p, mark, dim));
   } else {

@@ -1,11 +1,11 @@
 /** HTTP routes (docs/protocol.md), validated by Fastify's own JSON schemas. */
 import type { FastifyPluginAsync } from 'fastify';
-import { ANSWER_TIMEOUT_MS, AnswerTimeout, withTimeout } from './timeout.js';
 import type { Cablechat } from '../cablechat.js';
 import { citationFor } from '../chunk/index.js';
 import type { Filters } from '../domain.js';
 import { INDEX_FORMAT } from '../index/store.js';
 import { filtersSchema, PROTOCOL_VERSION } from './protocol.js';
+import { ANSWER_TIMEOUT_MS, AnswerTimeout, withTimeout } from './timeout.js';
 
 export const api: FastifyPluginAsync<{ chat: Cablechat; answerTimeoutMs?: number }> = async (app, { chat, answerTimeoutMs = ANSWER_TIMEOUT_MS }) => {
   app.get('/api/health', async () => {
