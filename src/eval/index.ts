@@ -65,7 +65,8 @@ export async function runEval(chat: Cablechat, items: QaItem[], opts: { k?: numb
     const hitAt = passages.findIndex((p) => p.citation.ref.toUpperCase() === cable && norm(p.text).includes(want));
     const keys = new Set(item.paragraphs.map(String));
     const paraAt = passages.findIndex(
-      (p) => [p.citation, ...(p.alsoIn ?? [])].some((c) => c.ref.toUpperCase() === cable && keys.has(c.key)),
+      // Question files list printed numbers; a cable that prints ¶6 twice has keys "6" and "6.2", both printed 6.
+      (p) => [p.citation, ...(p.alsoIn ?? [])].some((c) => c.ref.toUpperCase() === cable && keys.has(c.key.replace(/\.\d+$/, ''))),
     );
     if (passages.slice(0, 5).some((p) => p.citation.ref.toUpperCase() === cable)) c5++;
     if (hitAt === 0) {
