@@ -24,6 +24,11 @@ export type QaItem = z.infer<typeof QaItem>;
 
 export class QaFormatError extends Error {}
 
+/** Questions of the second batch (eval/README.md, Counts) carry ids `seed2-…` / `dev2-…`. */
+export function isSecondBatch(id: string): boolean {
+  return /^(seed2|dev2)-/.test(id);
+}
+
 export function loadQa(file: string): QaItem[] {
   let text: string;
   try {

@@ -24,8 +24,8 @@ afterAll(async () => {
 });
 
 /** A client that collects every message, so tests can wait for a given one and check order. */
-async function connect() {
-  const ws = new WebSocket(url);
+async function connect(to = url) {
+  const ws = new WebSocket(to);
   const messages: any[] = [];
   const waiters: { pred: (m: any) => boolean; resolve: (m: any) => void }[] = [];
   ws.on('message', (d) => {
@@ -161,16 +161,12 @@ describe('a stuck model', () => {
       expect(res.statusCode).toBe(503);
       expect(res.json().error).toMatch(/^No answer within .* Try again/);
       const address = await slow.listen({ port: 0, host: '127.0.0.1' });
-      const ws = new WebSocket(address.replace('http', 'ws') + '/ws');
-      const got: any[] = [];
-      ws.on('message', (d) => got.push(JSON.parse(d.toString())));
-      await new Promise((r) => ws.once('open', r));
-      ws.send(JSON.stringify({ type: 'ask', id: 'a', question: 'How many children can the PTC house?' }));
-      ws.send(JSON.stringify({ type: 'reset', id: 'b' }));
-      await new Promise((r) => setTimeout(r, 1200));
-      expect(got.find((m) => m.type === 'error')).toMatchObject({ id: 'a', code: 'timeout' });
-      expect(got.find((m) => m.type === 'reset')).toMatchObject({ id: 'b' });
-      ws.close();
+      const c = await connect(address.replace('http', 'ws') + '/ws');
+      c.send({ type: 'ask', id: 'a', question: 'How many children can the PTC house?' });
+      c.send({ type: 'reset', id: 'b' });
+      expect(await c.next((m) => m.type === 'error')).toMatchObject({ id: 'a', code: 'timeout' });
+      expect(await c.next((m) => m.type === 'reset')).toMatchObject({ id: 'b' });
+      c.ws.close();
     } finally {
       await slow.close();
       await stuck.close();
