@@ -9,7 +9,7 @@ import { citationFor } from '../chunk/index.js';
 import { conversation, toPassage } from '../answer/index.js';
 import type { QaItem } from './qa.js';
 
-export { isSecondBatch, loadQa, QaFormatError, type QaItem } from './qa.js';
+export { batchOf, loadQa, QaFormatError, type QaItem } from './qa.js';
 
 /** Stages of the retriever alone, plus "full": the answer a user gets (reranked, folded, may abstain). */
 export type EvalMode = Exclude<Mode, 'full'> | 'rerank' | 'full';

@@ -24,9 +24,14 @@ export type QaItem = z.infer<typeof QaItem>;
 
 export class QaFormatError extends Error {}
 
-/** Questions of the second batch (eval/README.md, Counts) carry ids `seed2-…` / `dev2-…`. */
-export function isSecondBatch(id: string): boolean {
-  return /^(seed2|dev2)-/.test(id);
+/**
+ * Which batch a question was written in (eval/README.md, Counts): ids `seed-…`/`dev-…` are batch 1,
+ * `seed2-…`/`dev2-…` batch 2, `seed3-…`/`dev3-…` batch 3. Later batches were written after earlier results
+ * were known, so each batch's held-out part is the fresher check.
+ */
+export function batchOf(id: string): number {
+  const m = /^(?:seed|dev)(\d*)-/.exec(id);
+  return m?.[1] ? Number(m[1]) : 1;
 }
 
 export function loadQa(file: string): QaItem[] {
