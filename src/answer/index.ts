@@ -6,7 +6,7 @@ import { citationFor } from '../chunk/index.js';
 import type { Answer, Filters, Passage, Span } from '../domain.js';
 import type { Ranked, Retriever } from '../retrieve/index.js';
 import { analyse } from '../retrieve/rerank.js';
-import { words } from '../retrieve/text.js';
+import { isStopWord, words } from '../retrieve/text.js';
 import { describeFilters, extractFilters, filterProblem } from './filters.js';
 
 export { extractFilters } from './filters.js';
@@ -101,6 +101,10 @@ function names(q: string): string[] {
  * What a follow-up leans on: the earlier question's terms, and the paragraph the earlier question was
  * answered with (found again here, so the API, the CLI and the eval need only the questions of a
  * conversation, not its answers). One extra search, for follow-ups only.
+ *
+ * The names in that answer's marked sentence join the context too: after "Who did the German guests defer
+ * to?" the user read "Perthes", and "What sanctions does he think would work?" is about Perthes, whom no
+ * question named (measured on tune follow-ups: corpus 7/12 → 8/12, seed unchanged at 15/16).
  */
 export async function conversation(
   retriever: Retriever,
@@ -118,7 +122,26 @@ export async function conversation(
     filters: { ...(filters ?? {}), ...earlier.filters },
   });
   const top = res.ranked[0];
-  return { context, ...(top ? { previous: { ref: top.paragraph.ref, ord: top.paragraph.ord } } : {}) };
+  if (!top) return { context };
+  const best = top.features.best[0];
+  const answerNames = best ? namesIn(top.paragraph.text.slice(best.span.start, best.span.end), [...history, question]) : [];
+  return {
+    context: answerNames.length ? [answerNames.join(' '), ...context] : context,
+    previous: { ref: top.paragraph.ref, ord: top.paragraph.ord },
+  };
+}
+
+const CALENDAR = /^(january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/;
+
+/** Capitalised words of a cable sentence that the conversation has not named yet (none in all-caps cables). */
+function namesIn(sentence: string, questions: string[]): string[] {
+  const letters = sentence.replace(/[^A-Za-z]/g, '');
+  if (letters.replace(/[^A-Z]/g, '').length > letters.length / 2) return [];
+  const known = new Set(words(questions.join(' ')).map((w) => w.word));
+  const found = words(sentence)
+    .filter((w) => /^[A-Z][a-z]/.test(sentence.slice(w.start, w.end)) && !isStopWord(w.word) && !known.has(w.word) && !CALENDAR.test(w.word))
+    .map((w) => sentence.slice(w.start, w.end).replace(/['’]s$/, ''));
+  return [...new Set(found)];
 }
 
 /**

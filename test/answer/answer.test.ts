@@ -42,10 +42,22 @@ describe('conversations', () => {
     const history = ['How many migrants did Thailand send back in January 2009?'];
     const first = await chat.ask({ question: history[0]! });
     const c = await conversation(chat.retriever, 'And how many of them were children?', history);
-    expect(c.context).toEqual(history);
+    expect(c.context.at(-1)).toBe(history[0]);
     expect(c.previous?.ref).toBe(first.passages[0]!.citation.ref);
     const a = await chat.ask({ question: 'And how many of them were children?', history });
     expect(a.passages[0]!.citation.label).toBe('09PHNOMPENH246 ¶3');
+  });
+
+  it('let "he" in a follow-up mean the person the previous answer named', async () => {
+    const history = ['Who is the IJM investigator the embassy spoke to?'];
+    const first = await chat.ask({ question: history[0]! });
+    expect(marked(first.passages[0]!)).toMatch(/\bDunne\b/);
+    const c = await conversation(chat.retriever, 'What did he report?', history);
+    // The name the user read in the answer, not in any question, now counts for the follow-up.
+    expect(c.context[0]).toMatch(/\bDunne\b/);
+    expect(c.context.at(-1)).toBe(history[0]);
+    const a = await chat.ask({ question: 'What did he report?', history });
+    expect(a.passages[0]!.citation.label).toBe('09PHNOMPENH246 ¶9');
   });
 
   it('read a question that names nothing as a follow-up, and one that names its subject as new', () => {
