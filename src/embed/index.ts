@@ -1,6 +1,7 @@
 /**
  * Embedding: turn text into unit vectors. Public face: `chooseModel` (resolve "auto"), `loadEmbedder`
- * (one model in this thread, for queries) and `createEmbedPool` (one model per core, for ingest).
+ * (one model in this thread, for queries), `createEmbedPool` (one model per core, for ingest) and
+ * `embeddingText` (what the model is given for a text, on both sides).
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -12,6 +13,7 @@ export type { Embedder } from './embedder.js';
 export type { ModelSpec } from './load.js';
 export { loadEmbedder } from './load.js';
 export { createEmbedPool } from './pool.js';
+export { EMBED_INPUT_VERSION, embeddingText } from './input.js';
 export { USE_LITE_ID } from './use-lite.js';
 
 export const DEFAULT_HF_MODEL = 'Xenova/all-MiniLM-L6-v2';

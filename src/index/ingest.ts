@@ -11,7 +11,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { CHUNKER_VERSION, chunkCable, SEGMENT_WORDS } from '../chunk/index.js';
 import type { Cable } from '../domain.js';
-import type { Embedder } from '../embed/index.js';
+import { EMBED_INPUT_VERSION, embeddingText, type Embedder } from '../embed/index.js';
 import { CableParseError, decodeCableBytes, parseCable, PARSER_VERSION } from '../parse/index.js';
 import { IndexStore } from './store.js';
 
@@ -99,7 +99,7 @@ export async function ingest(paths: string[], opts: IngestOptions): Promise<Inge
         continue;
       }
       // What the index holds for a file depends on its bytes and on how they were parsed and cut.
-      const sha256 = `${createHash('sha256').update(bytes).digest('hex')}:p${PARSER_VERSION}:c${CHUNKER_VERSION}:w${segmentWords}`;
+      const sha256 = `${createHash('sha256').update(bytes).digest('hex')}:p${PARSER_VERSION}:c${CHUNKER_VERSION}:e${EMBED_INPUT_VERSION}:w${segmentWords}`;
       if (store.refForContent(sha256)) {
         unchanged++;
         continue;
@@ -113,7 +113,8 @@ export async function ingest(paths: string[], opts: IngestOptions): Promise<Inge
       }
       const segments = chunkCable(cable, { segmentWords }).map((c) =>
         c.segments.map((s) => {
-          const text = c.paragraph.text.slice(s.start, s.end);
+          // Stored by the text the model reads, so a change to what it reads re-embeds exactly what changed.
+          const text = embeddingText(c.paragraph.text.slice(s.start, s.end));
           const hash = createHash('sha1').update(text).digest('hex');
           texts.set(hash, text);
           return { ord: c.ord, start: s.start, end: s.end, hash };

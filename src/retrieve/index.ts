@@ -7,7 +7,7 @@
  * `mode` exposes each stage alone so the eval can show what every stage adds.
  */
 import type { CableMeta, Filters } from '../domain.js';
-import type { Embedder } from '../embed/index.js';
+import { embeddingText, type Embedder } from '../embed/index.js';
 import type { IndexStore, StoredParagraph } from '../index/store.js';
 import { quoteFts } from '../index/store.js';
 import { analyse, features, rerankScore, setCableFeatures, type Features } from './rerank.js';
@@ -72,7 +72,7 @@ export class Retriever {
     const denseText = req.context?.length ? `${req.context.join(' ')} ${req.question}` : req.question;
     // With a worker-backed embedder the model runs on another core while this thread does the lexical
     // search and reads its candidates: most of a query's own work hides behind the embedding.
-    const embedding = mode === 'lexical' ? Promise.resolve([new Float32Array(0)]) : this.embedder.embed([denseText]);
+    const embedding = mode === 'lexical' ? Promise.resolve([new Float32Array(0)]) : this.embedder.embed([embeddingText(denseText)]);
     const lexical = mode === 'dense' ? [] : this.lexicalCandidates(req.question, contextTerms, allowedParagraphs);
     const idf = this.idf([...terms, ...contextTerms], generation);
     // Lexical candidates are read (text, analysis, segment vectors) while the embedding is still running.
