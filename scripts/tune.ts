@@ -3,23 +3,30 @@
  * questions are never read here).
  *   npx tsx scripts/tune.ts --set eval/seed.jsonl=SEED_INDEX eval/dev.jsonl=CORPUS_INDEX
  * Prints what it fitted; with --write it also stores the reranker and sentence weights in
- * src/retrieve/weights.json (the confidence model and the abstention rule are printed for review only).
+ * src/retrieve/weights.json and the confidence model in src/answer/confidence.json (the abstention rule is
+ * printed for review only).
  */
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { openCablechat } from '../src/cablechat.js';
-import { conversation } from '../src/answer/index.js';
+import { collapse, conversation } from '../src/answer/index.js';
+import type { Ranked } from '../src/retrieve/index.js';
 import { batchOf, loadQa, type QaItem } from '../src/eval/index.js';
 import { rerankScore, SENTENCE_WEIGHTS, WEIGHTS, type Features, type SentenceFeatures } from '../src/retrieve/rerank.js';
+import { CONFIDENCE, CONFIDENCE_INPUTS, confidenceInputs } from '../src/answer/confidence.js';
 
 const program = new Command()
   .requiredOption('--set <qa=index...>', 'pairs of question file and index folder, e.g. eval/seed.jsonl=/tmp/ix')
-  .option('--write', 'store the fitted weights in src/retrieve/weights.json')
+  .option('--write', 'store the fitted weights in src/retrieve/weights.json and the confidence model in src/answer/confidence.json')
+  .option('--keep-weights', 'keep the shipped reranker and sentence weights; refit (and with --write store) the confidence model only')
   .parse();
 const write = program.opts<{ write?: boolean }>().write === true;
+// Refitting changes the tune data itself (follow-ups lean on the previous answer, found with the shipped
+// weights), so a refit never reproduces the shipped weights exactly: keeping them needs saying.
+const keepWeights = program.opts<{ keepWeights?: boolean }>().keepWeights === true;
 const sets = program.opts<{ set: string[] }>().set.map((s) => s.split('='));
 
-interface Cand { f: Features; good: boolean; text: string }
+interface Cand { f: Features; good: boolean; text: string; r: Ranked }
 interface Q { item: QaItem; cands: Cand[] }
 const qs: Q[] = [];
 for (const [qa, dir] of sets) {
@@ -29,7 +36,7 @@ for (const [qa, dir] of sets) {
     const res = await chat.retriever.search({ question: item.question, context, previous, k: 100 });
     const keys = item.unanswerable === true ? new Set<string>() : new Set(item.paragraphs.map(String));
     const cable = item.unanswerable === true ? '' : item.cable.toUpperCase();
-    qs.push({ item, cands: res.ranked.map((r) => ({ f: r.features, text: r.paragraph.text, good: r.paragraph.ref.toUpperCase() === cable && keys.has(r.paragraph.key) })) });
+    qs.push({ item, cands: res.ranked.map((r) => ({ r, f: r.features, text: r.paragraph.text, good: r.paragraph.ref.toUpperCase() === cable && keys.has(r.paragraph.key) })) });
   }
   await chat.close();
 }
@@ -164,7 +171,7 @@ if (newest > 1) {
     console.log(`${m[0].padEnd(26)} fitted on batches before ${newest}, hit@1 on batch ${newest}: ${hits}/${test.length}`);
   }
 }
-const w = bestMethod[1](qs);
+const w = keepWeights ? WEIGHTS : bestMethod[1](qs);
 console.log(`${bestMethod[0]}: objective on all tune questions ${objective(w).toFixed(4)} (current weights ${objective(WEIGHTS).toFixed(4)})`);
 console.log('WEIGHTS =', JSON.stringify(w));
 
@@ -197,7 +204,74 @@ for (const lambda of [1e-3, 1e-2, 3e-2, 0.1, 0.3]) {
 const sw = pairwise(sgroups, sinit, bestSl);
 const swObj = Object.fromEntries(skeys.map((k, i) => [k, Number(sw[i]!.toFixed(3))]));
 console.log('SENTENCE_WEIGHTS =', JSON.stringify(swObj), `answer sentence first ${sentAcc(sgroups, sw)}/${sgroups.length}`);
-if (write) {
+
+// Confidence: logistic model of "the first passage is the right one" over ALL tune questions (an unanswerable
+// question's first passage is never right), from the first passage's features and its lead over the second
+// (the score margin: measured, it is what separates right from wrong first passages best). The margin is on
+// the reranker's scale, so the model is refitted whenever the reranker is.
+// As the answer computes it: after near-duplicate paragraphs are folded together.
+const firsts = qs.flatMap((q) => {
+  const goodKeys = new Set(q.cands.filter((c) => c.good).map((c) => `${c.r.paragraph.ref}/${c.r.paragraph.key}`));
+  const ranked = q.cands.map((c) => ({ ...c.r, score: rerankScore(c.f, w) })).sort((x, y) => y.score - x.score);
+  const [a, b] = collapse(ranked);
+  if (!a) return [];
+  const right = [{ ref: a.paragraph.ref, key: a.paragraph.key }, ...(a.alsoIn ?? [])].some((p) => goodKeys.has(`${p.ref}/${p.key}`));
+  return [{ y: right ? 1 : 0, x: confidenceInputs(a.features, a.score - (b?.score ?? a.score)) }];
+});
+const sig = (z: number) => 1 / (1 + Math.exp(-z));
+function fitConfidence(data: { x: number[]; y: number }[]): number[] {
+  let beta = new Array<number>(data[0]!.x.length + 1).fill(0);
+  for (let it = 0; it < 20000; it++) {
+    const g = beta.map(() => 0);
+    for (const d of data) {
+      const p = sig(beta[0]! + d.x.reduce((s, x, i) => s + x * beta[i + 1]!, 0));
+      g[0]! += p - d.y;
+      d.x.forEach((x, i) => (g[i + 1]! += (p - d.y) * x));
+    }
+    beta = beta.map((b, i) => b - (0.5 / data.length) * (g[i]! + 1e-2 * (i ? b : 0)));
+  }
+  return beta;
+}
+const predict = (beta: number[], x: number[]) => sig(beta[0]! + x.reduce((s, v, i) => s + v * beta[i + 1]!, 0));
+const calibration = (ps: { p: number; y: number }[]) => {
+  let pairs = 0;
+  let won = 0;
+  for (const a of ps) for (const b of ps) if (a.y === 1 && b.y === 0) ((pairs += 1), (won += a.p > b.p ? 1 : a.p === b.p ? 0.5 : 0));
+  const bands = [[0, 0.4], [0.4, 0.7], [0.7, 0.85], [0.85, 1.01]].map(([lo, hi]) => {
+    const b = ps.filter((r) => r.p >= lo! && r.p < hi!);
+    return `${lo}–${hi === 1.01 ? 1 : hi}: ${b.filter((r) => r.y).length}/${b.length} right`;
+  });
+  return `AUC ${(won / pairs).toFixed(3)}; ${bands.join(', ')}`;
+};
+const shipped = [CONFIDENCE.bias, ...CONFIDENCE_INPUTS.map((k) => CONFIDENCE.weights[k])];
+console.log(`confidence, current model on all tune questions: ${calibration(firsts.map((d) => ({ p: predict(shipped, d.x), y: d.y })))}`);
+const cvPs: { p: number; y: number }[] = [];
+for (let f = 0; f < folds; f++) {
+  const beta = fitConfidence(firsts.filter((_, i) => foldOf(i) !== f));
+  firsts.forEach((d, i) => foldOf(i) === f && cvPs.push({ p: predict(beta, d.x), y: d.y }));
+}
+const cvCalibration = calibration(cvPs);
+console.log(`confidence, refitted, 5-fold cross-validated: ${cvCalibration}`);
+const beta = fitConfidence(firsts);
+const confidence = {
+  bias: Number(beta[0]!.toFixed(3)),
+  weights: Object.fromEntries(CONFIDENCE_INPUTS.map((k, i) => [k, Number(beta[i + 1]!.toFixed(3))])),
+};
+console.log('confidence =', JSON.stringify(confidence));
+
+// Abstention: how each "nothing matches" rule trades refused answerable questions for caught unanswerable ones.
+const tops = qs.map((q) => ({ unanswerable: q.item.unanswerable === true, f: q.cands.map((c) => ({ c, s: rerankScore(c.f, w) })).sort((a, b) => b.s - a.s)[0]?.c.f }));
+const nAnswerable = tops.filter((x) => !x.unanswerable).length;
+for (const sc of [0.15, 0.2, 0.25, 0.3]) {
+  for (const cv of [0.2, 0.3, 0.4]) {
+    const refuses = (f: Features) => f.sentenceCoverage < sc && f.coverage < cv && f.contextCoverage < 0.5;
+    const fa = tops.filter((x) => !x.unanswerable && x.f && refuses(x.f)).length;
+    const ua = tops.filter((x) => x.unanswerable && x.f && refuses(x.f)).length;
+    console.log(`abstain when sentenceCoverage < ${sc} and coverage < ${cv}: answerable refused ${fa}/${nAnswerable}, unanswerable refused ${ua}/${tops.length - nAnswerable}`);
+  }
+}
+
+if (write && !keepWeights) {
   const file = new URL('../src/retrieve/weights.json', import.meta.url);
   const about = 'Reranker and sentence-picker weights, written by `npx tsx scripts/tune.ts --set … --write` from the tune split of eval/ only. Do not edit by hand: re-run the script.';
   const fitted = {
@@ -208,33 +282,10 @@ if (write) {
   writeFileSync(file, `${JSON.stringify({ about, fitted, reranker: w, sentence: swObj }, null, 2)}\n`);
   console.log('written to src/retrieve/weights.json');
 }
-
-// Confidence: logistic model of "the first passage is the right one", on the answerable tune questions.
-const firsts = qs.map((q) => {
-  const top = q.cands.map((c) => ({ c, s: rerankScore(c.f, w) })).sort((a, b) => b.s - a.s)[0]?.c;
-  return { unanswerable: q.item.unanswerable === true, good: !!top?.good, f: top?.f };
-});
-const vec = (f: Features) => [f.sentenceCoverage, f.coverage, f.denseMax, f.contextCoverage, f.typeMatch];
-const data = firsts.filter((x) => !x.unanswerable && x.f).map((x) => ({ y: x.good ? 1 : 0, x: vec(x.f!) }));
-const sig = (z: number) => 1 / (1 + Math.exp(-z));
-let beta = [0, 0, 0, 0, 0, 0];
-for (let it = 0; it < 30000; it++) {
-  const g = beta.map(() => 0);
-  for (const d of data) {
-    const p = sig(beta[0]! + d.x.reduce((s, x, i) => s + x * beta[i + 1]!, 0));
-    g[0]! += p - d.y;
-    d.x.forEach((x, i) => (g[i + 1]! += (p - d.y) * x));
-  }
-  beta = beta.map((b, i) => b - (0.5 / data.length) * (g[i]! + 1e-2 * (i ? b : 0)));
-}
-console.log('confidence beta [bias, sentenceCoverage, coverage, denseMax, contextCoverage, typeMatch] =', JSON.stringify(beta.map((b) => Number(b.toFixed(3)))));
-
-// Abstention: how each "nothing matches" rule trades refused answerable questions for caught unanswerable ones.
-for (const sc of [0.15, 0.2, 0.25, 0.3]) {
-  for (const cv of [0.2, 0.3, 0.4]) {
-    const refuses = (f: Features) => f.sentenceCoverage < sc && f.coverage < cv && f.contextCoverage < 0.5;
-    const fa = firsts.filter((x) => !x.unanswerable && x.f && refuses(x.f)).length;
-    const ua = firsts.filter((x) => x.unanswerable && x.f && refuses(x.f)).length;
-    console.log(`abstain when sentenceCoverage < ${sc} and coverage < ${cv}: answerable refused ${fa}/${data.length}, unanswerable refused ${ua}/${firsts.length - data.length}`);
-  }
+if (write) {
+  const cfile = new URL('../src/answer/confidence.json', import.meta.url);
+  const cabout = 'Confidence model (logistic), written by `npx tsx scripts/tune.ts --set … --write` from the tune split of eval/ only, together with the reranker weights whose score margin it uses. Do not edit by hand: re-run the script.';
+  const cfitted = { questions: firsts.length, crossValidated: cvCalibration };
+  writeFileSync(cfile, `${JSON.stringify({ about: cabout, fitted: cfitted, ...confidence }, null, 2)}\n`);
+  console.log('written to src/answer/confidence.json');
 }

@@ -21,6 +21,13 @@ describe('answers', () => {
     expect(a.confidence).toBeGreaterThan(0.5);
   });
 
+  it('are less confident for a vague question than for one a single paragraph answers', async () => {
+    const clear = await chat.ask({ question: 'How many children can the Poipet Transit Center house?' });
+    const vague = await chat.ask({ question: 'Tell me about the border.' });
+    expect(clear.confidence).toBeGreaterThan(0.6);
+    expect(vague.confidence).toBeLessThan(0.4);
+  });
+
   it('say so when nothing answers, with at most two closest passages labelled as such', async () => {
     const a = await chat.ask({ question: 'What did the Icelandic parliament decide about the Icesave deposit guarantees?' });
     expect(a.abstained).toBe(true);
