@@ -47,9 +47,11 @@ export async function answer(retriever: Retriever, req: AskRequest): Promise<Ans
   if (!question) {
     return { ...base, searched: '', passages: [], closest: [], abstained: true, confidence: 0, note: 'Only filters were given: add a question to search for.' };
   }
-  const { context, previous } = await conversation(retriever, question, req.history ?? [], filters);
+  const { context, previous, answerNames } = await conversation(retriever, question, req.history ?? [], filters);
   const result = await retriever.search({ question, context, previous, k: k * 3 + 2, filters });
-  const searched = context.length ? `${question} (following up: ${context.at(-1)})` : question;
+  // Say what the search leaned on, so the user can tell a follow-up was read as one, and how.
+  const leaned = answerNames?.length ? `; names from its answer: ${answerNames.join(', ')}` : '';
+  const searched = context.length ? `${question} (following up: ${context.at(-1)}${leaned})` : question;
   if (result.allowed === 0) {
     return { ...base, searched, passages: [], closest: [], abstained: true, confidence: 0, note: `No indexed cable matches ${describeFilters(filters)}.` };
   }
@@ -113,7 +115,7 @@ export async function conversation(
   question: string,
   history: string[],
   filters?: Filters,
-): Promise<{ context: string[]; previous?: { ref: string; ord: number } }> {
+): Promise<{ context: string[]; previous?: { ref: string; ord: number }; answerNames?: string[] }> {
   const context = followUpContext(question, history);
   if (!context.length) return { context };
   const earlier = extractFilters(history.at(-1)!);
@@ -130,6 +132,7 @@ export async function conversation(
   return {
     context: answerNames.length ? [answerNames.join(' '), ...context] : context,
     previous: { ref: top.paragraph.ref, ord: top.paragraph.ord },
+    answerNames,
   };
 }
 

@@ -65,6 +65,7 @@ describe('conversations', () => {
     expect(c.context.at(-1)).toBe(history[0]);
     const a = await chat.ask({ question: 'What did he report?', history });
     expect(a.passages[0]!.citation.label).toBe('09PHNOMPENH246 ¶9');
+    expect(a.searched).toMatch(/names from its answer: .*Dunne/);
   });
 
   it('read a question that names nothing as a follow-up, and one that names its subject as new', () => {
