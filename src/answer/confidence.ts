@@ -3,12 +3,14 @@
  * model of the first passage's features and of its lead over the second passage, fitted by scripts/tune.ts on
  * all tune questions, unanswerable ones included (their first passage is never right), so the number is
  * honest for questions the cables do not answer too. The lead is on the reranker's scale: the two are
- * refitted together.
+ * refitted together. No input says what kind of answer the question asks for: fitted with one, the model
+ * learnt that "how many" questions are often near-miss unanswerables in our sets (a habit of the question
+ * writers) and marked well-supported number answers Low (README, Known limits).
  */
 import type { Features } from '../retrieve/rerank.js';
 import fitted from './confidence.json' with { type: 'json' };
 
-export const CONFIDENCE_INPUTS = ['sentenceCoverage', 'coverage', 'denseMax', 'contextCoverage', 'typeMatch', 'margin'] as const;
+export const CONFIDENCE_INPUTS = ['sentenceCoverage', 'coverage', 'denseMax', 'contextCoverage', 'margin'] as const;
 type Input = (typeof CONFIDENCE_INPUTS)[number];
 
 export const CONFIDENCE: { bias: number; weights: Record<Input, number> } = fitted;
