@@ -42,25 +42,31 @@ describe('seed cable 09PHNOMPENH246', () => {
 
   it('assigns each paragraph the dash-underlined heading above it', () => {
     expect(para('1').heading).toBeNull();
-    expect(para('2').heading).toBe('Embassy and Police Joint Visit to Poipet Border Crossing');
-    expect(para('4').heading).toBe('Embassy and Police Joint Visit to Poipet Border Crossing');
-    expect(para('5').heading).toBe('Banteay Meanchey Police Working Group');
-    expect(para('6').heading).toBe('Need for More Collaboration with Immigration and Border Officials');
-    expect(para('9').heading).toBe('Banteay Meanchey Anti-TIP Unit Willingness High, Capability Low');
-    expect(para('10').heading).toBe('Poipet Transit Center');
-    expect(para('19').heading).toBe('Porous Border Points Permit More Than Trafficking in Persons');
-    expect(para('20').heading).toBe('Comment');
+    const headings: [string, string][] = [
+      ['2', 'Embassy and Police Joint Visit to Poipet Border Crossing'],
+      ['4', 'Embassy and Police Joint Visit to Poipet Border Crossing'],
+      ['5', 'Banteay Meanchey Police Working Group'],
+      ['6', 'Need for More Collaboration with Immigration and Border Officials'],
+      ['9', 'Banteay Meanchey Anti-TIP Unit Willingness High, Capability Low'],
+      ['10', 'Poipet Transit Center'],
+      ['19', 'Porous Border Points Permit More Than Trafficking in Persons'],
+      ['20', 'Comment'],
+    ];
+    for (const [key, heading] of headings) expect(para(key).heading, `¶${key}`).toBe(heading);
   });
 
   it('removes page banners and carries the paragraph on across them', () => {
-    for (const key of ['5', '10', '14', '19']) {
-      expect(para(key).text).not.toMatch(/PHNOM PENH|0000246|OF 005/);
+    const carried: [string, string][] = [
+      ['5', "group's first goal will be to arrest three or four recruiters"],
+      ['10', "visited the O'Chrov district office of the MOSAVY Poipet Transition Center"],
+      ['10', 'the center can house about 10 children at a time'],
+      ['14', 'a husband and wife pair of recruiters in 2003; however'],
+      ['19', 'seemed to be crossing the border illegally'],
+    ];
+    for (const [key, text] of carried) {
+      expect(para(key).text, `¶${key}`).not.toMatch(/PHNOM PENH|0000246|OF 005/);
+      expect(para(key).text, `¶${key}`).toContain(text);
     }
-    expect(para('5').text).toContain("group's first goal will be to arrest three or four recruiters");
-    expect(para('10').text).toContain("visited the O'Chrov district office of the MOSAVY Poipet Transition Center");
-    expect(para('10').text).toContain('the center can house about 10 children at a time');
-    expect(para('14').text).toContain('a husband and wife pair of recruiters in 2003; however');
-    expect(para('19').text).toContain('seemed to be crossing the border illegally');
   });
 
   it('takes the signature out of the last paragraph', () => {
