@@ -143,9 +143,17 @@ function namesIn(sentence: string, questions: string[]): string[] {
   const letters = sentence.replace(/[^A-Za-z]/g, '');
   if (letters.replace(/[^A-Z]/g, '').length > letters.length / 2) return [];
   const known = new Set(words(questions.join(' ')).map((w) => w.word));
-  const found = words(sentence)
-    .filter((w) => /^[A-Z][a-z]/.test(sentence.slice(w.start, w.end)) && !isStopWord(w.word) && !known.has(w.word) && !CALENDAR.test(w.word))
-    .map((w) => sentence.slice(w.start, w.end).replace(/['’]s$/, ''));
+  const found: string[] = [];
+  let end = -1;
+  for (const w of words(sentence)) {
+    const raw = sentence.slice(w.start, w.end);
+    if (!/^[A-Z][a-z]/.test(raw) || isStopWord(w.word) || known.has(w.word) || CALENDAR.test(w.word)) continue;
+    const name = raw.replace(/['’]s$/, '');
+    // Words next to each other are one name ("Oum Sath"), as the user reads it.
+    if (end >= 0 && sentence.slice(end, w.start) === ' ') found[found.length - 1] += ` ${name}`;
+    else found.push(name);
+    end = w.end;
+  }
   return [...new Set(found)];
 }
 
