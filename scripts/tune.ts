@@ -208,8 +208,8 @@ console.log('SENTENCE_WEIGHTS =', JSON.stringify(swObj), `answer sentence first 
 // Confidence: logistic model of "the first passage is the right one" over ALL tune questions (an unanswerable
 // question's first passage is never right), from the first passage's features and its lead over the second
 // (the score margin: measured, it is what separates right from wrong first passages best). The margin is on
-// the reranker's scale, so the model is refitted whenever the reranker is.
-// As the answer computes it: after near-duplicate paragraphs are folded together.
+// the reranker's scale, so the model is refitted whenever the reranker is. Taken as the answer takes it:
+// after near-duplicate paragraphs are folded together.
 const firsts = qs.flatMap((q) => {
   const goodKeys = new Set(q.cands.filter((c) => c.good).map((c) => `${c.r.paragraph.ref}/${c.r.paragraph.key}`));
   const ranked = q.cands.map((c) => ({ ...c.r, score: rerankScore(c.f, w) })).sort((x, y) => y.score - x.score);
@@ -218,13 +218,13 @@ const firsts = qs.flatMap((q) => {
   const right = [{ ref: a.paragraph.ref, key: a.paragraph.key }, ...(a.alsoIn ?? [])].some((p) => goodKeys.has(`${p.ref}/${p.key}`));
   return [{ y: right ? 1 : 0, x: confidenceInputs(a.features, a.score - (b?.score ?? a.score)) }];
 });
-const sig = (z: number) => 1 / (1 + Math.exp(-z));
+const predict = (beta: number[], x: number[]) => 1 / (1 + Math.exp(-(beta[0]! + x.reduce((s, v, i) => s + v * beta[i + 1]!, 0))));
 function fitConfidence(data: { x: number[]; y: number }[]): number[] {
   let beta = new Array<number>(data[0]!.x.length + 1).fill(0);
   for (let it = 0; it < 20000; it++) {
     const g = beta.map(() => 0);
     for (const d of data) {
-      const p = sig(beta[0]! + d.x.reduce((s, x, i) => s + x * beta[i + 1]!, 0));
+      const p = predict(beta, d.x);
       g[0]! += p - d.y;
       d.x.forEach((x, i) => (g[i + 1]! += (p - d.y) * x));
     }
@@ -232,7 +232,6 @@ function fitConfidence(data: { x: number[]; y: number }[]): number[] {
   }
   return beta;
 }
-const predict = (beta: number[], x: number[]) => sig(beta[0]! + x.reduce((s, v, i) => s + v * beta[i + 1]!, 0));
 const calibration = (ps: { p: number; y: number }[]) => {
   let pairs = 0;
   let won = 0;
