@@ -2,10 +2,9 @@
  * End to end in a real browser: Debian's Chromium driven by playwright-core against the real server
  * (real index of the seed cable, real model), as a user would use it.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { mkdtempSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
@@ -19,6 +18,7 @@ let base: string;
 let browser: BrowserContext;
 let page: Page;
 let dispose: () => Promise<void>;
+let profile: string | undefined;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -28,7 +28,8 @@ beforeAll(async () => {
   app = await buildServer({ chat: seed.chat, webRoot });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   // A fresh profile per run: no state from earlier runs, no first-run network chatter.
-  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'cablechat-chromium-')), {
+  profile = mkdtempSync(join(tmpdir(), 'cablechat-chromium-'));
+  browser = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -43,6 +44,8 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
   await dispose?.();
+  // Each run leaves a profile of a few MB; left behind, they pile up in /tmp run after run.
+  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 async function ask(question: string) {
