@@ -10,7 +10,7 @@ import type { CableMeta, Filters } from '../domain.js';
 import { embeddingText, type Embedder } from '../embed/index.js';
 import type { IndexStore, StoredParagraph } from '../index/store.js';
 import { quoteFts } from '../index/store.js';
-import { analyse, features, rerankScore, setCableFeatures, type Features } from './rerank.js';
+import { analyse, features, questionPairs, rerankScore, setCableFeatures, type Features } from './rerank.js';
 import { contentTerms, words, isStopWord } from './text.js';
 
 export type Mode = 'dense' | 'lexical' | 'fused' | 'full';
@@ -66,6 +66,7 @@ export class Retriever {
     const generation = this.store.sync();
     const allowedParagraphs = req.filters ? this.store.allowedParagraphs(req.filters) : undefined;
     const terms = contentTerms(req.question);
+    const pairs = questionPairs(req.question);
     const contextTerms = contentTerms((req.context ?? []).join(' ')).filter((t) => !terms.includes(t));
     if (allowedParagraphs && allowedParagraphs.size === 0) return { ranked: [], allowed: 0, terms, contextTerms };
 
@@ -117,6 +118,7 @@ export class Retriever {
       const feats = features({
         question: req.question,
         terms,
+        pairs,
         contextTerms,
         idf,
         paragraph,

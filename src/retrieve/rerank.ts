@@ -7,7 +7,7 @@ import type { CableMeta, Span } from '../domain.js';
 import { splitSentences } from '../chunk/index.js';
 import type { StoredParagraph } from '../index/store.js';
 import fitted from './weights.json' with { type: 'json' };
-import { asksForNumber, asksForTime, hasNumber, hasTime, stem, words } from './text.js';
+import { asksForNumber, asksForTime, hasNumber, hasTime, isStopWord, stem, words } from './text.js';
 
 export interface Features {
   /** Reciprocal-rank fusion score scaled to 0..1 (1 = first in both lists). */
@@ -26,6 +26,11 @@ export interface Features {
   coverage: number;
   /** The same share for the best single sentence: terms that occur together, where an answer usually is. */
   sentenceCoverage: number;
+  /**
+   * Share of the question's neighbouring word pairs ("border checkpoint", "police team") that stand within
+   * three words of each other in the paragraph: the words are used together, not just both present.
+   */
+  phrase: number;
   /** Share of the conversation's earlier terms found (follow-ups only). */
   contextCoverage: number;
   /** The question asks for a number (or a time) and the best sentence has one. */
@@ -89,6 +94,8 @@ export function sentenceScore(f: SentenceFeatures, w = SENTENCE_WEIGHTS): number
 export interface FeatureInput {
   question: string;
   terms: string[];
+  /** Neighbouring content-word pairs of the question, stemmed (see questionPairs). */
+  pairs: [string, string][];
   contextTerms: string[];
   idf: Map<string, number>;
   paragraph: StoredParagraph;
@@ -117,6 +124,7 @@ export function rerankScore(f: Features, w = WEIGHTS): number {
     w.denseLex * f.denseLex +
     w.coverage * f.coverage +
     w.sentenceCoverage * f.sentenceCoverage +
+    w.phrase * f.phrase +
     w.contextCoverage * f.contextCoverage +
     w.typeMatch * f.typeMatch +
     w.cableSupport * f.cableSupport +
@@ -153,6 +161,8 @@ export function setCableFeatures(candidates: { ref: string; f: Features }[]): vo
 
 interface Analysis {
   stems: Set<string>;
+  /** Word positions of each stem, for the phrase feature. */
+  positions: Map<string, number[]>;
   sentences: { span: Span; stems: Set<string>; number: boolean; time: boolean }[];
 }
 
@@ -164,8 +174,16 @@ const analyses = new Map<string, Analysis>();
 export function analyse(text: string): Analysis {
   let a = analyses.get(text);
   if (a) return a;
+  const positions = new Map<string, number[]>();
+  words(text).forEach((w, i) => {
+    const s = stem(w.word);
+    const list = positions.get(s);
+    if (list) list.push(i);
+    else positions.set(s, [i]);
+  });
   a = {
-    stems: new Set(words(text).map((w) => stem(w.word))),
+    stems: new Set(positions.keys()),
+    positions,
     sentences: splitSentences(text).map((span) => {
       const sentence = text.slice(span.start, span.end);
       return { span, stems: new Set(words(sentence).map((w) => stem(w.word))), number: hasNumber(sentence), time: hasTime(sentence) };
@@ -174,6 +192,18 @@ export function analyse(text: string): Analysis {
   if (analyses.size >= 50_000) analyses.delete(analyses.keys().next().value!);
   analyses.set(text, a);
   return a;
+}
+
+/** How many words apart a question's word pair may stand in a paragraph and still count as used together. */
+const PHRASE_WINDOW = 3;
+
+/** The question's neighbouring content words (stop words skipped), stemmed, as pairs in question order. */
+export function questionPairs(question: string): [string, string][] {
+  const seq = words(question)
+    .map((w) => w.word)
+    .filter((w) => !isStopWord(w))
+    .map(stem);
+  return seq.slice(1).map((w, i) => [seq[i]!, w] as [string, string]).filter(([a, b]) => a !== b);
 }
 
 export function features(input: FeatureInput): Features {
@@ -207,6 +237,8 @@ export function features(input: FeatureInput): Features {
     if (cov > sentenceCoverage) sentenceCoverage = cov;
     if (type && cov > 0) typeMatch = 1;
   }
+  const near = (a: number[], b: number[]) => a.some((i) => b.some((j) => Math.abs(i - j) <= PHRASE_WINDOW));
+  const phraseHits = input.pairs.filter(([a, b]) => near(analysis.positions.get(a) ?? [], analysis.positions.get(b) ?? [])).length;
   const cableCoverage = total ? weigh(terms.filter((t) => input.cableTerms.has(t))) / total : 0;
   const best = sentences.map(({ span, f }) => ({ span, score: sentenceScore(f) }));
   best.sort((a, b) => b.score - a.score);
@@ -218,6 +250,7 @@ export function features(input: FeatureInput): Features {
     denseLex: input.bm25 > 0 ? (sims[0] ?? 0) : 0,
     coverage,
     sentenceCoverage,
+    phrase: input.pairs.length ? phraseHits / input.pairs.length : 0,
     contextCoverage,
     typeMatch,
     cableSupport: 0,
