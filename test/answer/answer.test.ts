@@ -21,6 +21,14 @@ describe('answers', () => {
     expect(a.confidence).toBeGreaterThan(0.5);
   });
 
+  it('prefer the paragraph that uses the question\'s words together over one that has them scattered', async () => {
+    // ¶12 has "Watnakpheap", "local" and "communities" apart; ¶18 says "the only two local NGOs working on the
+    // ground in Svay Rieng communities". Without the phrase feature ¶12 came first.
+    const a = await chat.ask({ question: 'Which are the only local NGOs active in Svay Rieng communities?' });
+    expect(a.passages[0]!.citation.label).toBe('09PHNOMPENH246 ¶18');
+    expect(marked(a.passages[0]!)).toContain('CCPCR and Watnakpheap');
+  });
+
   it('are less confident for a vague question than for one a single paragraph answers', async () => {
     const clear = await chat.ask({ question: 'How many children can the Poipet Transit Center house?' });
     const vague = await chat.ask({ question: 'Tell me about the border.' });

@@ -1,5 +1,5 @@
 /**
- * The corpus quality gate: eval/dev.jsonl (all splits) over a 100-cable slice of the shared corpus, where the
+ * The corpus quality gate: eval/dev.jsonl (all splits) over a 110-cable slice of the shared corpus, where the
  * right cable has to be found among others. Thresholds are a little under what was measured when they were
  * set (README, Quality). Skipped, with a message, where ../shared is not next to the project.
  */
@@ -13,15 +13,15 @@ import { buildIndex } from '../../src/index/index.js';
 import { corpusSlice, DEV_QA, haveCorpus } from '../support/corpus-slice.js';
 
 /**
- * Measured 2026-11-29 (fourth session, 37 dev cables and 167 answerable questions): hit@1 0.767, hit@5 0.958,
- * right cable in top 5 1.000. The third session measured 0.773 / 0.975 / 1.000 on 119 questions, the second
- * 0.769 / 0.969 / 1.000 on the first 65.
+ * Measured 2026-11-29 (fifth session, 49 dev cables and 225 answerable questions): hit@1 0.747, hit@5 0.956,
+ * right cable in top 5 0.991. The fourth session measured 0.767 / 0.958 / 1.000 on 167 questions (100
+ * cables), the third 0.773 / 0.975 / 1.000 on 119, the second 0.769 / 0.969 / 1.000 on the first 65.
  */
-export const CORPUS_GATE = { 'hit@1': 0.74, 'hit@5': 0.94, 'cable_hit@5': 0.97 };
+export const CORPUS_GATE = { 'hit@1': 0.73, 'hit@5': 0.94, 'cable_hit@5': 0.97 };
 
 if (!haveCorpus) console.warn('corpus gate skipped: ../shared/corpus/cablegate-2010 is not next to the project');
 
-describe.skipIf(!haveCorpus)('corpus eval gate (dev questions over a 100-cable slice)', () => {
+describe.skipIf(!haveCorpus)('corpus eval gate (dev questions over a 110-cable slice)', () => {
   let dir: string;
   let chat: Cablechat;
   let full: Metrics;

@@ -11,17 +11,18 @@ import { seedChat } from '../support/seed-index.js';
 
 const QA = join(import.meta.dirname, '..', '..', 'eval', 'seed.jsonl');
 /**
- * A little under what was measured on 2026-11-29, fourth session, over 126 answerable questions (three batches
- * of questions): hit@1 0.706, hit@5 0.937, MRR 0.806, follow-ups 19/24, answer inside the marked sentence
- * 0.888, 1/126 wrongly abstained. The third session's gate (hit@5 0.94, measured 0.96 on 100 questions) was
- * set before the third batch, which has two more questions whose answer is not in the top five; the floor
- * moved down with it. The issue's targets (hit@1 0.90, hit@5 0.98) are not met: README, Quality.
+ * A little under what was measured on 2026-11-29, fifth session, over 150 answerable questions (four batches
+ * of questions): hit@1 0.753, hit@5 0.940, MRR 0.834, follow-ups 27/36, answer inside the marked sentence
+ * 0.894, 1/150 wrongly abstained. The follow-up floor moved from 0.75 to 0.72: the fourth batch's follow-ups
+ * are mostly answered in another paragraph than the turn before (7 of 12), and the rate over all 36 is 0.75
+ * itself, with no room for one question. The fourth session measured 0.706 / 0.937 / 0.806 and 19/24 on 126.
+ * The issue's targets (hit@1 0.90, hit@5 0.98) are not met: README, Quality.
  */
 export const GATE = {
-  'hit@1': 0.68,
+  'hit@1': 0.72,
   'hit@5': 0.92,
-  'mrr@10': 0.79,
-  'followup_paragraph_hit@1': 0.75,
+  'mrr@10': 0.81,
+  'followup_paragraph_hit@1': 0.72,
   'highlight@1': 0.88,
   false_abstention_rate: 0.05,
 };

@@ -1,6 +1,6 @@
 /**
- * A slice of the shared cablegate-2010 corpus (read from ../shared, never copied into the project): the 37
- * cables eval/dev.jsonl asks about plus every 20th cable as distractors, 100 cables in all. Small enough to
+ * A slice of the shared cablegate-2010 corpus (read from ../shared, never copied into the project): the 49
+ * cables eval/dev.jsonl asks about plus every 20th cable as distractors, 110 cables in all. Small enough to
  * index in about a minute on two cores, large enough that finding the right cable is part of the task.
  */
 import { existsSync, readdirSync } from 'node:fs';
