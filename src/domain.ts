@@ -24,7 +24,10 @@ export interface Cable {
 }
 
 export interface Paragraph {
-  /** Printed number (`¶14` → 14); null for the un-numbered preamble chunk. */
+  /**
+   * Printed number (`¶14` → 14); null for the un-numbered preamble chunk, and for every paragraph of a cable
+   * that prints no numbers (those are keyed by position, 1..n: see Citation.counted).
+   */
   number: number | null;
   /**
    * Stable key of this paragraph inside its cable, used in citations:
@@ -44,10 +47,15 @@ export interface Citation {
   ref: string;
   /** Paragraph key (see Paragraph.key). */
   key: string;
-  /** Human form, e.g. "09PHNOMPENH246 ¶14" (preamble: "09PHNOMPENH246 ¶0"). */
+  /**
+   * Human form, e.g. "09PHNOMPENH246 ¶14" (preamble: "09PHNOMPENH246 ¶0"); for a cable that prints no
+   * paragraph numbers, "75STATE1234 paragraph 3 (unnumbered)": a reader must count, not look for "3.".
+   */
   label: string;
   /** URL-safe form, e.g. "09PHNOMPENH246/14". */
   slug: string;
+  /** Present (true) when the cable prints no paragraph numbers and `key` is the paragraph's position. */
+  counted?: true;
 }
 
 /** Cable metadata shown with every passage. */

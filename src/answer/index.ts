@@ -2,7 +2,7 @@
  * Answering: turn ranked paragraphs into what a user reads — passages with the answering sentences
  * marked, near-duplicates folded together, a confidence, and an honest "no paragraph answers this".
  */
-import { citationFor } from '../chunk/index.js';
+import { citationOf } from '../chunk/index.js';
 import type { Answer, Filters, Passage, Span } from '../domain.js';
 import type { Ranked, Retriever } from '../retrieve/index.js';
 import { analyse } from '../retrieve/rerank.js';
@@ -160,14 +160,14 @@ function namesIn(sentence: string, questions: string[]): string[] {
 /** What a user sees of one ranked paragraph (also used by the eval to score single retrieval stages). */
 export function toPassage(r: Folded): Passage {
   return {
-    citation: citationFor(r.paragraph.ref, r.paragraph.key),
+    citation: citationOf(r.paragraph.ref, r.paragraph),
     cable: r.cable,
     heading: r.paragraph.heading,
     marking: r.paragraph.marking,
     text: r.paragraph.text,
     score: Number(r.score.toFixed(4)),
     highlights: highlights(r),
-    ...(r.alsoIn?.length ? { alsoIn: r.alsoIn.map((p) => citationFor(p.ref, p.key)) } : {}),
+    ...(r.alsoIn?.length ? { alsoIn: r.alsoIn.map((p) => citationOf(p.ref, p)) } : {}),
   };
 }
 
@@ -184,7 +184,7 @@ function highlights(r: Ranked): Span[] {
  * Summary paragraphs repeat facts told in full later. When two results from one cable have nearly the same
  * best sentence, show the one that tells more (the longer paragraph) and cite the other with it.
  */
-type Folded = Ranked & { alsoIn?: { ref: string; key: string }[] };
+type Folded = Ranked & { alsoIn?: { ref: string; key: string; number: number | null }[] };
 
 export function collapse(ranked: Ranked[]): Folded[] {
   const out: Folded[] = [];
@@ -197,7 +197,7 @@ export function collapse(ranked: Ranked[]): Folded[] {
     const twin = out[i]!;
     const [kept, folded] = r.paragraph.text.length > twin.paragraph.text.length ? [r, twin] : [twin, r];
     // The folded pair keeps the better rank and score, whichever paragraph is shown.
-    out[i] = { ...kept, score: twin.score, alsoIn: [...(twin.alsoIn ?? []), { ref: folded.paragraph.ref, key: folded.paragraph.key }] };
+    out[i] = { ...kept, score: twin.score, alsoIn: [...(twin.alsoIn ?? []), { ref: folded.paragraph.ref, key: folded.paragraph.key, number: folded.paragraph.number }] };
   }
   return out;
 }

@@ -20,14 +20,26 @@ export interface Chunk {
 }
 
 /** Paragraph keys are "14", "0" (preamble) or "14.2" (second paragraph printed as ¶14). */
-export function citationFor(ref: string, key: string): Citation {
+export function citationFor(ref: string, key: string, counted = false): Citation {
+  // A "¶3" the cable never printed would send a reader looking for a "3." that is not there.
+  if (counted) return { ref, key, label: `${ref} paragraph ${key} (unnumbered)`, slug: `${ref}/${key}`, counted: true };
   return { ref, key, label: `${ref} ¶${key}`, slug: `${ref}/${key}` };
 }
 
-/** Parse a citation in either form ("09PHNOMPENH246 ¶14", "09PHNOMPENH246/14"); null when it is neither. */
+/** The citation of a stored or parsed paragraph: counted when it has a key but no printed number. */
+export function citationOf(ref: string, p: { key: string; number: number | null }): Citation {
+  return citationFor(ref, p.key, p.number === null && p.key !== '0');
+}
+
+/**
+ * Parse a citation in any of its forms ("09PHNOMPENH246 ¶14", "09PHNOMPENH246/14",
+ * "75STATE1234 paragraph 3 (unnumbered)"); null when it is none of them.
+ */
 export function parseCitation(text: string): Citation | null {
   const m = /^\s*([0-9]{2}[A-Z][A-Z0-9-]*?[0-9]+)\s*(?:¶\s*|\/)([0-9]+(?:\.[0-9]+)?)\s*$/.exec(text);
-  return m ? citationFor(m[1]!, m[2]!) : null;
+  if (m) return citationFor(m[1]!, m[2]!);
+  const c = /^\s*([0-9]{2}[A-Z][A-Z0-9-]*?[0-9]+)\s+paragraph\s+([0-9]+)\s+\(unnumbered\)\s*$/.exec(text);
+  return c ? citationFor(c[1]!, c[2]!, true) : null;
 }
 
 /**
@@ -52,7 +64,7 @@ export interface ChunkOptions {
 
 export function chunkCable(cable: Cable, opts: ChunkOptions): Chunk[] {
   return cable.paragraphs.map((paragraph, ord) => ({
-    citation: citationFor(cable.ref, paragraph.key),
+    citation: citationOf(cable.ref, paragraph),
     paragraph,
     ord,
     segments: segmentText(paragraph.text, opts.segmentWords),

@@ -94,10 +94,10 @@ export function assembleNumbered(p: Parts, starts: readonly ParagraphStart[]): A
 
 /**
  * Cables without any paragraph numbering: blocks separated by blank lines (or, in files that
- * print one paragraph per line, by line ends) become paragraphs numbered 1..n in order. The
- * numbers are ours, not printed ones, but citations need a stable, unique, human-countable
- * key, and "the 3rd paragraph" is what a reader would count on the printed page; the
- * alternative (number: null on every paragraph) would give them all the preamble's key.
+ * print one paragraph per line, by line ends) become paragraphs keyed 1..n in order. The keys
+ * are ours, not printed numbers, so `number` stays null and citations say the paragraph was
+ * counted ("paragraph 3 (unnumbered)"); "the 3rd paragraph" is what a reader can count on the
+ * printed page.
  */
 export function assembleUnnumbered(p: Parts): Assembled {
   const { lines, from, front, scan } = p;
@@ -140,7 +140,7 @@ export function assembleUnnumbered(p: Parts): Assembled {
       return { heading: b.heading, marking: marking ? marking.marking : null, text: marking ? marking.after.trim() : text };
     })
     .filter((b) => b.text !== '')
-    .map((b, index) => ({ number: index + 1, key: String(index + 1), ...b }));
+    .map((b, index) => ({ number: null, key: String(index + 1), ...b }));
   return { lead: joinText(refs), paragraphs };
 }
 

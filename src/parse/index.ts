@@ -11,4 +11,4 @@ export { parseCableFile } from './file.js';
  * Bumped whenever parsing output changes for some input. The index stores it with each file's hash, so a
  * new parser re-reads every cable on the next ingest (re-embedding only paragraphs whose text changed).
  */
-export const PARSER_VERSION = 2;
+export const PARSER_VERSION = 3;

@@ -1,7 +1,7 @@
 /** HTTP routes (docs/protocol.md), validated by Fastify's own JSON schemas. */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Cablechat } from '../cablechat.js';
-import { citationFor } from '../chunk/index.js';
+import { citationOf } from '../chunk/index.js';
 import type { Filters } from '../domain.js';
 import { INDEX_FORMAT } from '../index/store.js';
 import { filtersSchema, PROTOCOL_VERSION } from './protocol.js';
@@ -47,7 +47,7 @@ export const api: FastifyPluginAsync<{ chat: Cablechat; answerTimeoutMs?: number
         heading: p.heading,
         marking: p.marking,
         text: p.text,
-        citation: citationFor(cable.ref, p.key),
+        citation: citationOf(cable.ref, p),
       }));
       return { ...cable, paragraphs };
     },

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { citationFor, parseCitation, segmentText, splitSentences, wordCount } from '../../src/chunk/index.js';
+import { chunkCable, citationFor, parseCitation, segmentText, splitSentences, wordCount } from '../../src/chunk/index.js';
+import { parseCable } from '../../src/parse/index.js';
 
 const text = (t: string, spans: { start: number; end: number }[]) => spans.map((s) => t.slice(s.start, s.end));
 
@@ -12,6 +15,17 @@ describe('citations', () => {
     expect(parseCitation('09PHNOMPENH246 ¶14')).toEqual(c);
     expect(parseCitation('09PHNOMPENH246/14')).toEqual(c);
     expect(parseCitation('not a citation')).toBeNull();
+  });
+
+  it('of a cable that prints no paragraph numbers say the paragraph was counted, not printed', () => {
+    const file = join(import.meta.dirname, '..', 'fixtures', 'cables', 'unnumbered.txt');
+    const chunks = chunkCable(parseCable(readFileSync(file, 'utf8'), file), { segmentWords: 120 });
+    const second = chunks.find((c) => c.paragraph.key === '2')!;
+    expect(second.citation.label).toBe('10CARACAS107 paragraph 2 (unnumbered)');
+    expect(second.citation.counted).toBe(true);
+    expect(parseCitation(second.citation.label)).toEqual(second.citation);
+    // The preamble of the same cable keeps its usual key and label.
+    expect(chunks.find((c) => c.paragraph.key === '0')?.citation.label).toBe('10CARACAS107 ¶0');
   });
 });
 

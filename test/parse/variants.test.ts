@@ -171,9 +171,9 @@ describe('missing SUBJECT line', () => {
 describe('a cable with no paragraph numbers at all', () => {
   const c = fixture('unnumbered.txt');
 
-  it('numbers its blank-line-separated blocks 1..n and reads their markings', () => {
+  it('keys its blank-line-separated blocks 1..n, prints no number for them, and reads their markings', () => {
     expect(keys(c)).toEqual(['0', '1', '2', '3']);
-    expect(c.paragraphs.map((p) => p.number)).toEqual([null, 1, 2, 3]);
+    expect(c.paragraphs.map((p) => p.number)).toEqual([null, null, null, null]);
     expect(c.paragraphs.map((p) => p.marking)).toEqual([null, 'SBU', 'S/NF', 'SBU']);
     expect(para(c, '2').text.startsWith('RSO stated the current threat levels')).toBe(true);
   });

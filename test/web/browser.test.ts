@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/serve/index.js';
-import { seedChat } from '../support/seed-index.js';
+import { SEED_DIR, seedChat } from '../support/seed-index.js';
 import { ensureWebBuilt } from '../support/web-build.js';
 
 const SHOTS = join(import.meta.dirname, '..', '.artifacts');
@@ -23,7 +23,8 @@ let profile: string | undefined;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   const webRoot = await ensureWebBuilt();
-  const seed = await seedChat();
+  // The seed cable plus one that prints no paragraph numbers, for the citations of counted paragraphs.
+  const seed = await seedChat([SEED_DIR, join(import.meta.dirname, '..', 'fixtures', 'cables', 'unnumbered.txt')]);
   dispose = seed.dispose;
   app = await buildServer({ chat: seed.chat, webRoot });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -119,6 +120,20 @@ describe('web chat in Chromium', () => {
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });
     }
+  });
+
+  it('cites a paragraph of a cable that prints no numbers as counted, in the answer and in the viewer', async () => {
+    await page.goto(base);
+    const answer = await ask('cable:10CARACAS107 Which staff must be escorted in the CAA?');
+    const citation = answer.locator('.passage .citation').first();
+    expect(await citation.innerText()).toBe('10CARACAS107 paragraph 3 (unnumbered)');
+    await citation.click();
+    await page.waitForURL(/\/cable\/10CARACAS107#p3$/);
+    const cited = page.locator('#viewer .cited');
+    await expect.poll(() => cited.count(), { timeout: 10_000 }).toBe(1);
+    expect(await cited.locator('.para-num').innerText()).toBe('Paragraph 3 (unnumbered)');
+    expect(await cited.innerText()).toContain('escorted at all times');
+    await page.screenshot({ path: join(SHOTS, 'viewer-unnumbered.png'), fullPage: false });
   });
 
   it('shows cable text as text, never as HTML', async () => {

@@ -84,7 +84,7 @@ export function passageCard(passage: Passage, rank: number, closest = false): HT
           ...passage.alsoIn.flatMap((c, i) => [
             i > 0 ? ', ' : null,
             // Same cable: "¶1" is enough; another cable needs its ref to be checkable.
-            citationLink(c, [], c.ref === citation.ref ? `¶${c.key}` : c.label, 'also-in-link'),
+            citationLink(c, [], c.ref === citation.ref && !c.counted ? `¶${c.key}` : c.label, 'also-in-link'),
           ]),
         )
       : null;

@@ -135,7 +135,8 @@ function renderCable(cable: CableDocument): HTMLElement {
 }
 
 function renderParagraph(para: CableParagraph): HTMLElement {
-  const number = para.number === null ? (para.key === '0' ? 'Preamble' : `¶${para.key}`) : `¶${para.number}`;
+  // A cable that prints no numbers gets no "¶": its paragraphs are counted, and the label says so.
+  const number = para.number === null ? (para.key === '0' ? 'Preamble' : `Paragraph ${para.key} (unnumbered)`) : `¶${para.number}`;
   const el: HTMLElement = h(
     'section',
     { class: 'para', id: `p${para.key}`, 'data-key': para.key, tabindex: '-1', 'aria-label': para.citation.label },
