@@ -136,7 +136,7 @@ function renderCable(cable: CableDocument): HTMLElement {
 
 function renderParagraph(para: CableParagraph): HTMLElement {
   // A cable that prints no numbers gets no "¶": its paragraphs are counted, and the label says so.
-  const number = para.number === null ? (para.key === '0' ? 'Preamble' : `Paragraph ${para.key} (unnumbered)`) : `¶${para.number}`;
+  const number = para.citation.counted ? `Paragraph ${para.key} (unnumbered)` : para.key === '0' ? 'Preamble' : `¶${para.number ?? para.key}`;
   const el: HTMLElement = h(
     'section',
     { class: 'para', id: `p${para.key}`, 'data-key': para.key, tabindex: '-1', 'aria-label': para.citation.label },
