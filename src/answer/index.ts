@@ -128,7 +128,7 @@ export async function conversation(
   const top = res.ranked[0];
   if (!top) return { context };
   const best = top.features.best[0];
-  const answerNames = best ? namesIn(top.paragraph.text.slice(best.span.start, best.span.end), [...history, question]) : [];
+  const answerNames = best ? namesIn(top.paragraph.text.slice(best.span.start, best.span.end), [...history, question], top.paragraph.text) : [];
   return {
     context: answerNames.length ? [answerNames.join(' '), ...context] : context,
     previous: { ref: top.paragraph.ref, ord: top.paragraph.ord },
@@ -138,16 +138,27 @@ export async function conversation(
 
 const CALENDAR = /^(january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/;
 
-/** Capitalised words of a cable sentence that the conversation has not named yet (none in all-caps cables). */
-function namesIn(sentence: string, questions: string[]): string[] {
+/**
+ * Capitalised words of a cable sentence that the conversation has not named yet (none in all-caps cables).
+ * A word that opens a sentence is capitalised whatever it is ("Although", "Despite", "Summary"), so there it
+ * counts as a name only if `paragraph` also capitalises it in mid-sentence ("… Ron Dunne reported …").
+ */
+export function namesIn(sentence: string, questions: string[], paragraph = sentence): string[] {
   const letters = sentence.replace(/[^A-Za-z]/g, '');
   if (letters.replace(/[^A-Z]/g, '').length > letters.length / 2) return [];
   const known = new Set(words(questions.join(' ')).map((w) => w.word));
+  const opensSentence = (text: string, at: number) => /(^|[.!?:;"“(]\s*)$/.test(text.slice(0, at).trimEnd());
+  const midCapitals = new Set(
+    words(paragraph)
+      .filter((w) => /^[A-Z][a-z]/.test(paragraph.slice(w.start, w.end)) && !opensSentence(paragraph, w.start))
+      .map((w) => w.word),
+  );
   const found: string[] = [];
   let end = -1;
   for (const w of words(sentence)) {
     const raw = sentence.slice(w.start, w.end);
     if (!/^[A-Z][a-z]/.test(raw) || isStopWord(w.word) || known.has(w.word) || CALENDAR.test(w.word)) continue;
+    if (opensSentence(sentence, w.start) && !midCapitals.has(w.word)) continue;
     const name = raw.replace(/['’]s$/, '');
     // Words next to each other are one name ("Oum Sath"), as the user reads it.
     if (end >= 0 && sentence.slice(end, w.start) === ' ') found[found.length - 1] += ` ${name}`;

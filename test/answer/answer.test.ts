@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cablechat } from '../../src/cablechat.js';
-import { conversation, followUpContext } from '../../src/answer/index.js';
+import { conversation, followUpContext, namesIn } from '../../src/answer/index.js';
 import { seedChat } from '../support/seed-index.js';
 
 let chat: Cablechat;
@@ -74,6 +74,15 @@ describe('conversations', () => {
     const a = await chat.ask({ question: 'What did he report?', history });
     expect(a.passages[0]!.citation.label).toBe('09PHNOMPENH246 ¶9');
     expect(a.searched).toMatch(/names from its answer: .*Dunne/);
+  });
+
+  it('take names from the previous answer, not the capital that opens its sentence', () => {
+    // 09KABUL4027 ¶1: "Although" once showed up in "Searched as" as a name the follow-up leaned on.
+    const sentence = 'Although Karzai still wants Ismail Khan at Energy and Water, he said he would consider other names.';
+    expect(namesIn(sentence, ['Who did Karzai still want as energy minister?'])).toEqual(['Ismail Khan', 'Water']);
+    // A name that opens the sentence still counts when the paragraph names it elsewhere too.
+    const paragraph = 'IJM Investigator Ron Dunne met Poloff. Dunne reported that Oum Sath shared tips.';
+    expect(namesIn('Dunne reported that Oum Sath shared tips.', ['Who is the IJM investigator?'], paragraph)).toEqual(['Dunne', 'Oum Sath']);
   });
 
   it('read a question that names nothing as a follow-up, and one that names its subject as new', () => {
