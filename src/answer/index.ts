@@ -147,18 +147,20 @@ export function namesIn(sentence: string, questions: string[], paragraph = sente
   const letters = sentence.replace(/[^A-Za-z]/g, '');
   if (letters.replace(/[^A-Z]/g, '').length > letters.length / 2) return [];
   const known = new Set(words(questions.join(' ')).map((w) => w.word));
-  const opensSentence = (text: string, at: number) => /(^|[.!?:;"“(]\s*)$/.test(text.slice(0, at).trimEnd());
-  const midCapitals = new Set(
-    words(paragraph)
-      .filter((w) => /^[A-Z][a-z]/.test(paragraph.slice(w.start, w.end)) && !opensSentence(paragraph, w.start))
-      .map((w) => w.word),
-  );
+  // Only a capital that opens a sentence needs the paragraph read, so that is read once, and only then.
+  let midCapitals: Set<string> | undefined;
+  const capitalisedMidSentence = (word: string) =>
+    (midCapitals ??= new Set(
+      words(paragraph)
+        .filter((w) => /^[A-Z][a-z]/.test(paragraph.slice(w.start, w.end)) && !opensSentence(paragraph, w.start))
+        .map((w) => w.word),
+    )).has(word);
   const found: string[] = [];
   let end = -1;
   for (const w of words(sentence)) {
     const raw = sentence.slice(w.start, w.end);
     if (!/^[A-Z][a-z]/.test(raw) || isStopWord(w.word) || known.has(w.word) || CALENDAR.test(w.word)) continue;
-    if (opensSentence(sentence, w.start) && !midCapitals.has(w.word)) continue;
+    if (opensSentence(sentence, w.start) && !capitalisedMidSentence(w.word)) continue;
     const name = raw.replace(/['’]s$/, '');
     // Words next to each other are one name ("Oum Sath"), as the user reads it.
     if (end >= 0 && sentence.slice(end, w.start) === ' ') found[found.length - 1] += ` ${name}`;
@@ -166,6 +168,13 @@ export function namesIn(sentence: string, questions: string[], paragraph = sente
     end = w.end;
   }
   return [...new Set(found)];
+}
+
+/** Whether `at` starts a sentence of `text`: only spaces since its start or since ". ! ? : ; \" “ (". */
+function opensSentence(text: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && /\s/.test(text[i]!)) i--;
+  return i < 0 || '.!?:;"“('.includes(text[i]!);
 }
 
 /** What a user sees of one ranked paragraph (also used by the eval to score single retrieval stages). */

@@ -26,7 +26,7 @@ export class QaFormatError extends Error {}
 
 /**
  * Which batch a question was written in (eval/README.md, Counts): ids `seed-…`/`dev-…` are batch 1,
- * `seed2-…`/`dev2-…` batch 2, `seed3-…`/`dev3-…` batch 3. Later batches were written after earlier results
+ * `seed2-…`/`dev2-…` batch 2, and so on (`seed4-…` is batch 4). Later batches were written after earlier results
  * were known, so each batch's held-out part is the fresher check.
  */
 export function batchOf(id: string): number {
