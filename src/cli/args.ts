@@ -1,5 +1,7 @@
 /** Argument handling shared by every command, so all of them keep the same exit-code contract (README). */
 import { type Command, CommanderError } from 'commander';
+import { ModelError } from '../embed/index.js';
+import { IndexError } from '../index/store.js';
 
 /** Parse argv; `--help` exits 0, any usage error exits 2 after saying what was wrong. */
 export function parseArgs(program: Command): void {
@@ -24,4 +26,16 @@ export function wholeNumber(flag: string, min: number, max = Number.MAX_SAFE_INT
     }
     return n;
   };
+}
+
+/**
+ * A missing or mismatched index, or a model that cannot be loaded, is for the user to fix: print the
+ * message (it says what to do) and exit 2. Anything else is a bug and is rethrown with its stack.
+ */
+export function failUsage(err: unknown, log: (line: string) => void): never {
+  if (err instanceof IndexError || err instanceof ModelError) {
+    log(`error: ${err.message}`);
+    process.exit(2);
+  }
+  throw err;
 }

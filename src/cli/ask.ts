@@ -1,8 +1,7 @@
 /** npm run ask -- [--index DIR] [--k N] [--json] "question" */
 import { Command } from 'commander';
-import { parseArgs, wholeNumber } from './args.js';
+import { failUsage, parseArgs, wholeNumber } from './args.js';
 import { openCablechat } from '../cablechat.js';
-import { IndexError } from '../index/store.js';
 import { formatAnswer } from './format.js';
 
 const program = new Command('ask')
@@ -22,9 +21,5 @@ try {
   process.stdout.write(opts.json ? `${JSON.stringify(answer)}\n` : formatAnswer(answer, process.stdout.isTTY));
   await chat.close();
 } catch (err) {
-  if (err instanceof IndexError) {
-    process.stderr.write(`error: ${err.message}\n`);
-    process.exit(2);
-  }
-  throw err;
+  failUsage(err, (l) => process.stderr.write(`${l}\n`));
 }

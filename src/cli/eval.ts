@@ -4,14 +4,13 @@
  * Without --index, the cables (default: the bundled seed) are ingested into a temporary index first.
  */
 import { Command, Option } from 'commander';
-import { parseArgs, wholeNumber } from './args.js';
+import { failUsage, parseArgs, wholeNumber } from './args.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCablechat } from '../cablechat.js';
 import { loadQa, QaFormatError, runEval, type EvalMode, type Metrics } from '../eval/index.js';
 import { buildIndex } from '../index/index.js';
-import { IndexError } from '../index/store.js';
 
 const program = new Command('eval')
   .description('Measure answer quality on a question set (format: eval/README.md).')
@@ -47,7 +46,7 @@ try {
     const report = await buildIndex(opts.cables ?? ['data/cables'], { indexDir, model: opts.model, log });
     log(`index: ${report.indexed.cables} cables, ${report.indexed.paragraphs} paragraphs (${report.embedded} segments embedded, ${report.unchanged} cables unchanged, ${report.rejected.length} rejected)`);
   }
-  const chat = await openCablechat({ indexDir, log });
+  const chat = await openCablechat({ indexDir, model: opts.model, log });
   const modes: EvalMode[] = opts.mode === 'all' ? ['dense', 'lexical', 'fused', 'rerank', 'full'] : [opts.mode];
   const results: Metrics[] = [];
   for (const mode of modes) results.push(await runEval(chat, items, { k: opts.k, mode }));
@@ -60,11 +59,7 @@ try {
     if (opts.misses) for (const m of results.at(-1)!.misses) process.stdout.write(`  miss ${m.id}: ${m.question}\n    expected ${m.expected}; got ${m.got.join(', ')}\n`);
   }
 } catch (err) {
-  if (err instanceof IndexError) {
-    log(`error: ${err.message}`);
-    process.exit(2);
-  }
-  throw err;
+  failUsage(err, log);
 } finally {
   if (temp) rmSync(temp, { recursive: true, force: true });
 }

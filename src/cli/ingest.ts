@@ -3,10 +3,9 @@
  * Exit: 0 all files went in, 1 some were rejected (the rest are indexed), 2 usage error.
  */
 import { Command } from 'commander';
-import { parseArgs, wholeNumber } from './args.js';
+import { failUsage, parseArgs, wholeNumber } from './args.js';
 import cliProgress from 'cli-progress';
 import { buildIndex } from '../index/index.js';
-import { IndexError } from '../index/store.js';
 
 const program = new Command('ingest')
   .description('Index cable files or folders for asking.')
@@ -43,11 +42,7 @@ async function main() {
     },
   }).catch((err: unknown) => {
     bar.stop();
-    if (err instanceof IndexError) {
-      log(`error: ${err.message}`);
-      process.exit(2);
-    }
-    throw err;
+    failUsage(err, log);
   });
   bar.stop();
   if (opts.json) {

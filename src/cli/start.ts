@@ -5,13 +5,12 @@
  * when there is no index.
  */
 import { Command } from 'commander';
-import { parseArgs, wholeNumber } from './args.js';
+import { failUsage, parseArgs, wholeNumber } from './args.js';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openCablechat } from '../cablechat.js';
 import { buildIndex } from '../index/index.js';
-import { IndexError } from '../index/store.js';
 import { buildServer, SERVER_QUERY_THREADS } from '../serve/index.js';
 import { ensureWebApp } from '../serve/web-app.js';
 
@@ -57,9 +56,5 @@ try {
   const s = chat.store.stats();
   log(`cablechat is serving ${s.cables} cable(s), ${s.paragraphs} paragraphs at ${address.replace('127.0.0.1', 'localhost')}`);
 } catch (err) {
-  if (err instanceof IndexError) {
-    log(`error: ${err.message}`);
-    process.exit(2);
-  }
-  throw err;
+  failUsage(err, log);
 }

@@ -5,6 +5,11 @@
 export interface Embedder {
   /** Stable id recorded in the index, e.g. "use-lite" or "Xenova/all-MiniLM-L6-v2". Changing models means rebuilding. */
   readonly id: string;
+  /**
+   * For a model loaded from a folder (id "local:<folder name>"): the folder's absolute path. The index
+   * records it, so whoever opens the index later finds the model without being told again.
+   */
+  readonly source?: string;
   readonly dimensions: number;
   /**
    * Longest input, in words, that the model sees without truncation. Longer texts must be split by the
@@ -15,4 +20,12 @@ export interface Embedder {
   embed(texts: string[]): Promise<Float32Array[]>;
   /** Release model memory / worker threads. */
   close(): Promise<void>;
+}
+
+/** Id prefix of models loaded from a folder rather than by a Hugging Face id. */
+export const LOCAL_MODEL_PREFIX = 'local:';
+
+/** A model that cannot be found or loaded. The message names the model and what to do; no stack needed. */
+export class ModelError extends Error {
+  override name = 'ModelError';
 }

@@ -10,6 +10,7 @@ import { USE_LITE_ID } from './use-lite.js';
 import type { ModelSpec } from './load.js';
 
 export type { Embedder } from './embedder.js';
+export { LOCAL_MODEL_PREFIX, ModelError } from './embedder.js';
 export type { ModelSpec } from './load.js';
 export { loadEmbedder } from './load.js';
 export { createEmbedPool } from './pool.js';

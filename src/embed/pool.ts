@@ -4,7 +4,7 @@
  * several calls in flight (see index/ingest.ts).
  */
 import { Worker } from 'node:worker_threads';
-import type { Embedder } from './embedder.js';
+import { type Embedder, ModelError } from './embedder.js';
 import type { ModelSpec } from './load.js';
 
 interface Job {
@@ -56,6 +56,7 @@ export async function createEmbedPool(spec: ModelSpec, threads: number): Promise
 
   return {
     id: first.id,
+    ...(first.source ? { source: first.source } : {}),
     dimensions: first.dimensions,
     maxWords: first.maxWords,
     embed(texts: string[]) {
@@ -84,13 +85,13 @@ function spawnWorker(spec: ModelSpec): Worker {
   return new Worker(boot, { eval: true, workerData: spec });
 }
 
-function waitReady(w: Worker): Promise<{ id: string; dimensions: number; maxWords: number }> {
+function waitReady(w: Worker): Promise<{ id: string; source?: string; dimensions: number; maxWords: number }> {
   return new Promise((resolve, reject) => {
-    const onMsg = (m: { type: string; id: string; dimensions: number; maxWords: number; message?: string }) => {
+    const onMsg = (m: { type: string; id: string; source?: string; dimensions: number; maxWords: number; message?: string }) => {
       if (m.type === 'ready') {
         w.off('message', onMsg);
         resolve(m);
-      } else if (m.type === 'failed') reject(new Error(`embedding worker could not load the model: ${m.message}`));
+      } else if (m.type === 'failed') reject(new ModelError(`embedding worker could not load the model: ${m.message}`));
     };
     w.on('message', onMsg);
     w.once('error', reject);

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { env, pipeline } from '@xenova/transformers';
-import type { Embedder } from './embedder.js';
+import { type Embedder, LOCAL_MODEL_PREFIX, ModelError } from './embedder.js';
 
 export interface TransformersEmbedderOptions {
   /** HF id like "Xenova/all-MiniLM-L6-v2", or an absolute/relative path to a local model folder. */
@@ -105,7 +105,7 @@ async function resolveSource(model: string): Promise<ModelSource> {
   if (await isDir(abs)) {
     const { missing, quantized } = await inspectModelDir(abs, true);
     if (missing.length > 0) {
-      throw new Error(
+      throw new ModelError(
         `Model folder ${abs} is incomplete: missing ${missing.join(', ')}. ` +
           `A transformers.js model folder needs ${NEEDED_FILES_TEXT}.`,
       );
@@ -113,10 +113,10 @@ async function resolveSource(model: string): Promise<ModelSource> {
     return { kind: 'folder', folder: abs, quantized };
   }
   if (await isFile(abs)) {
-    throw new Error(`Model path ${abs} is a file; expected a folder holding ${NEEDED_FILES_TEXT}.`);
+    throw new ModelError(`Model path ${abs} is a file; expected a folder holding ${NEEDED_FILES_TEXT}.`);
   }
   if (looksLikePath(model)) {
-    throw new Error(`Model folder not found: ${abs}. It should hold ${NEEDED_FILES_TEXT}.`);
+    throw new ModelError(`Model folder not found: ${abs}. It should hold ${NEEDED_FILES_TEXT}.`);
   }
   return { kind: 'hub', id: model };
 }
@@ -194,7 +194,7 @@ export async function loadTransformersEmbedder(opts: TransformersEmbedderOptions
       typeof env.localModelPath === 'string' &&
       (await inspectModelDir(path.join(env.localModelPath, ...source.id.split('/')), false)).missing.length === 0;
     if (missing.length > 0 && !inLocalModelPath) {
-      throw new Error(
+      throw new ModelError(
         `Model ${source.id} is not available offline: ${dir} is missing ${missing.join(', ')}. ` +
           `Download it once with remote access allowed, or copy ${CONFIG_FILES.join(', ')} and ${QUANTIZED_ONNX} there.`,
       );
@@ -209,7 +209,7 @@ export async function loadTransformersEmbedder(opts: TransformersEmbedderOptions
       }
     : undefined;
 
-  const id = source.kind === 'folder' ? `local:${path.basename(source.folder)}` : source.id;
+  const id = source.kind === 'folder' ? `${LOCAL_MODEL_PREFIX}${path.basename(source.folder)}` : source.id;
   const where = source.kind === 'folder' ? source.folder : `${source.id} (cache ${cacheDir ?? 'none'})`;
 
   let extractor: FeatureExtractor;
@@ -249,7 +249,7 @@ export async function loadTransformersEmbedder(opts: TransformersEmbedderOptions
           ? ' Downloading from huggingface.co failed; check the connection or use a local model folder.'
           : ' Remote downloads are disabled (allowRemote: false).'
         : '';
-    throw new Error(`Could not load embedding model from ${where}: ${msg}.${hint}`, { cause: err });
+    throw new ModelError(`Could not load embedding model from ${where}: ${msg}.${hint}`, { cause: err });
   }
 
   const config = extractor.model.config ?? {};
@@ -299,6 +299,7 @@ export async function loadTransformersEmbedder(opts: TransformersEmbedderOptions
 
   return {
     id,
+    ...(source.kind === 'folder' ? { source: source.folder } : {}),
     dimensions,
     maxWords,
     embed,

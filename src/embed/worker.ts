@@ -6,7 +6,7 @@ const port = parentPort!;
 const embedderPromise = loadEmbedder(workerData as ModelSpec);
 
 embedderPromise.then(
-  (e) => port.postMessage({ type: 'ready', id: e.id, dimensions: e.dimensions, maxWords: e.maxWords }),
+  (e) => port.postMessage({ type: 'ready', id: e.id, source: e.source, dimensions: e.dimensions, maxWords: e.maxWords }),
   (err: unknown) => port.postMessage({ type: 'failed', message: err instanceof Error ? err.message : String(err) }),
 );
 

@@ -3,9 +3,10 @@
  * otherwise), starts one embedding worker per core and ingests; `IndexStore` reads what it built.
  */
 import { availableParallelism } from 'node:os';
-import { chooseModel, createEmbedPool, loadEmbedder, type Embedder, type ModelChoice } from '../embed/index.js';
+import { existsSync } from 'node:fs';
+import { chooseModel, createEmbedPool, LOCAL_MODEL_PREFIX, loadEmbedder, type Embedder, type ModelChoice } from '../embed/index.js';
 import { ingest, type IngestOptions, type IngestReport } from './ingest.js';
-import { IndexStore } from './store.js';
+import { IndexError, IndexStore, rebuildHint, type EmbedderInfo } from './store.js';
 
 export { IndexStore, IndexError, INDEX_FORMAT } from './store.js';
 export type { IngestReport, IngestProgress, Rejection } from './ingest.js';
@@ -26,10 +27,22 @@ export interface BuildOptions extends Pick<IngestOptions, 'onProgress' | 'onPlan
  */
 export async function modelForIndex(indexDir: string, model: string | undefined, log?: (line: string) => void): Promise<ModelChoice> {
   const built = IndexStore.peekEmbedder(indexDir);
-  const wanted = model && model !== 'auto' ? model : (built?.id ?? 'auto');
+  const asked = model && model !== 'auto' ? model : undefined;
+  const wanted = asked ?? (built ? modelFolderOf(indexDir, built) : 'auto');
   const choice = await chooseModel(wanted);
-  log?.(`embedding model: ${choice.spec.model} — ${built && wanted === built.id ? `the model ${indexDir} was built with` : choice.reason}`);
+  log?.(`embedding model: ${choice.spec.model} — ${built && !asked ? `the model ${indexDir} was built with` : choice.reason}`);
   return choice;
+}
+
+/** What loads an index's model again: its id, or for a folder model the folder the index recorded. */
+function modelFolderOf(indexDir: string, built: EmbedderInfo): string {
+  if (!built.id.startsWith(LOCAL_MODEL_PREFIX)) return built.id;
+  if (built.source && existsSync(built.source)) return built.source;
+  const name = built.id.slice(LOCAL_MODEL_PREFIX.length);
+  throw new IndexError(
+    `${indexDir} was built with the model in the folder ${built.source ?? `named "${name}"`}${built.source ? ', which is no longer there' : ''}. ` +
+      `Name that model's folder with --model <folder> (it is remembered from then on), or ${rebuildHint(indexDir, 'use-lite').replace(/^R/, 'r')}`,
+  );
 }
 
 export async function buildIndex(paths: string[], opts: BuildOptions): Promise<IngestReport & { embedder: string }> {

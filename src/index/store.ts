@@ -26,6 +26,8 @@ export class IndexError extends Error {}
 export interface EmbedderInfo {
   id: string;
   dimensions: number;
+  /** A folder model's absolute path (meta key `model`), so the index can load it again unasked. */
+  source?: string;
 }
 
 export interface StoredParagraph extends Paragraph {
@@ -133,20 +135,26 @@ export class IndexStore {
         put.run('format', String(INDEX_FORMAT));
         put.run('embedder', this.embedder.id);
         put.run('dimensions', String(this.embedder.dimensions));
+        if (this.embedder.source) put.run('model', this.embedder.source);
         put.run('generation', '0');
       })();
       return;
     }
     if (Number(meta.format) !== INDEX_FORMAT) {
       throw new IndexError(
-        `${this.dir} has index format ${meta.format}; this cablechat reads format ${INDEX_FORMAT}. ${rebuildHint(this.dir, meta.embedder ?? 'auto')}`,
+        `${this.dir} has index format ${meta.format}; this cablechat reads format ${INDEX_FORMAT}. ${rebuildHint(this.dir, meta.model ?? meta.embedder ?? 'auto')}`,
       );
     }
     if (meta.embedder !== this.embedder.id || Number(meta.dimensions) !== this.embedder.dimensions) {
       throw new IndexError(
         `${this.dir} was built with the embedding model "${meta.embedder}" (${meta.dimensions}-d), but "${this.embedder.id}" (${this.embedder.dimensions}-d) is in use. ` +
-          `Either run with --model ${meta.embedder}, or ${rebuildHint(this.dir, this.embedder.id).replace(/^R/, 'r')}`,
+          `Either run with --model ${meta.model ?? meta.embedder}, or ${rebuildHint(this.dir, this.embedder.source ?? this.embedder.id).replace(/^R/, 'r')}`,
       );
+    }
+    // The folder follows the model: named again with --model after a move (or for an index built before
+    // folders were recorded), it is what the next run without --model loads.
+    if (writable && this.embedder.source && meta.model !== this.embedder.source) {
+      this.sql('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('model', this.embedder.source);
     }
   }
 
@@ -169,7 +177,8 @@ export class IndexStore {
     try {
       const get = (k: string) => (db.prepare('SELECT value FROM meta WHERE key = ?').get(k) as { value: string } | undefined)?.value;
       const id = get('embedder');
-      return id ? { id, dimensions: Number(get('dimensions')) } : null;
+      const source = get('model');
+      return id ? { id, dimensions: Number(get('dimensions')), ...(source ? { source } : {}) } : null;
     } catch {
       return null;
     } finally {

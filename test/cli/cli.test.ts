@@ -1,10 +1,11 @@
 /** The CLI is a contract (README): scripts rely on its output and exit codes. Run it as a user would. */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SEED_DIR } from '../support/seed-index.js';
+import { buildTinyBert } from '../support/tiny-bert.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -68,5 +69,32 @@ describe('cli', () => {
     const r = run('eval', ['--qa', qa, '--index', index]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/bad\.jsonl:2: field "paragraphs"/);
+  });
+
+  // A user who brings a stronger model on a USB stick indexes with --model <folder>; every later command
+  // must find that model again without being told, and say what to do when the folder has moved.
+  // (The tiny model has random weights: only the loading path is under test, not answer quality.)
+  it('an index built with a model folder finds it again; a moved folder is named, with what to do', async () => {
+    const dir = tmp();
+    const folder = await buildTinyBert(join(dir, 'models'));
+    const index = join(dir, 'index');
+    const seed = join(SEED_DIR, '09PHNOMPENH246.txt');
+    expect(run('ingest', ['--index', index, '--model', folder, '--threads', '0', seed]).status).toBe(0);
+    const question = 'How many children can the PTC house?';
+    const again = run('ask', ['--index', index, question]);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/^09PHNOMPENH246 ¶\d+/m);
+
+    const moved = join(dir, 'usb', 'tiny-bert');
+    renameSync(join(dir, 'models'), join(dir, 'usb'));
+    const lost = run('ask', ['--index', index, question]);
+    expect(lost.status).toBe(2);
+    expect(lost.stderr).toContain(folder);
+    expect(lost.stderr).toMatch(/no longer there.*--model <folder>/);
+    expect(lost.stderr).not.toMatch(/^\s+at /m);
+
+    expect(run('ask', ['--index', index, '--model', moved, question]).status).toBe(0);
+    // Named once, remembered.
+    expect(run('ask', ['--index', index, question]).status).toBe(0);
   });
 });
