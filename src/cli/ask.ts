@@ -1,4 +1,4 @@
-/** npm run ask -- [--index DIR] [--k N] [--json] "question" */
+/** npm run ask -- [--index DIR] [--model M] [--k N] [--json] "question" */
 import { Command } from 'commander';
 import { failUsage, parseArgs, wholeNumber } from './args.js';
 import { openCablechat } from '../cablechat.js';
