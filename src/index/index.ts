@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { chooseModel, createEmbedPool, LOCAL_MODEL_PREFIX, loadEmbedder, type Embedder, type ModelChoice } from '../embed/index.js';
 import { ingest, type IngestOptions, type IngestReport } from './ingest.js';
-import { IndexError, IndexStore, rebuildHint, type EmbedderInfo } from './store.js';
+import { IndexError, IndexStore, rebuildCommand, type EmbedderInfo } from './store.js';
 
 export { IndexStore, IndexError, INDEX_FORMAT } from './store.js';
 export type { IngestReport, IngestProgress, Rejection } from './ingest.js';
@@ -41,7 +41,7 @@ function modelFolderOf(indexDir: string, built: EmbedderInfo): string {
   const name = built.id.slice(LOCAL_MODEL_PREFIX.length);
   throw new IndexError(
     `${indexDir} was built with the model in the folder ${built.source ?? `named "${name}"`}${built.source ? ', which is no longer there' : ''}. ` +
-      `Name that model's folder with --model <folder> (it is remembered from then on), or ${rebuildHint(indexDir, 'use-lite').replace(/^R/, 'r')}`,
+      `Name that model's folder with --model <folder> (it is remembered from then on), or rebuild it with: ${rebuildCommand(indexDir, 'use-lite')}`,
   );
 }
 

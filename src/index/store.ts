@@ -79,8 +79,9 @@ CREATE VIRTUAL TABLE IF NOT EXISTS paragraphs_fts USING fts5(
   text, heading, subject, tokenize = 'porter unicode61 remove_diacritics 2');
 `;
 
-export function rebuildHint(dir: string, model: string): string {
-  return `Rebuild it with: rm -rf ${dir} && npm run ingest -- --index ${dir} --model ${model} <your cables folder>`;
+/** The command that builds `dir` afresh with `model`, for error messages. */
+export function rebuildCommand(dir: string, model: string): string {
+  return `rm -rf ${dir} && npm run ingest -- --index ${dir} --model ${model} <your cables folder>`;
 }
 
 export class IndexStore {
@@ -142,13 +143,13 @@ export class IndexStore {
     }
     if (Number(meta.format) !== INDEX_FORMAT) {
       throw new IndexError(
-        `${this.dir} has index format ${meta.format}; this cablechat reads format ${INDEX_FORMAT}. ${rebuildHint(this.dir, meta.model ?? meta.embedder ?? 'auto')}`,
+        `${this.dir} has index format ${meta.format}; this cablechat reads format ${INDEX_FORMAT}. Rebuild it with: ${rebuildCommand(this.dir, meta.model ?? meta.embedder ?? 'auto')}`,
       );
     }
     if (meta.embedder !== this.embedder.id || Number(meta.dimensions) !== this.embedder.dimensions) {
       throw new IndexError(
         `${this.dir} was built with the embedding model "${meta.embedder}" (${meta.dimensions}-d), but "${this.embedder.id}" (${this.embedder.dimensions}-d) is in use. ` +
-          `Either run with --model ${meta.model ?? meta.embedder}, or ${rebuildHint(this.dir, this.embedder.source ?? this.embedder.id).replace(/^R/, 'r')}`,
+          `Either run with --model ${meta.model ?? meta.embedder}, or rebuild it with: ${rebuildCommand(this.dir, this.embedder.source ?? this.embedder.id)}`,
       );
     }
     // The folder follows the model: named again with --model after a move (or for an index built before
