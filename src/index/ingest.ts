@@ -7,12 +7,14 @@
  * stores finished vectors.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { CHUNKER_VERSION, chunkCable, SEGMENT_WORDS } from '../chunk/index.js';
 import type { Cable } from '../domain.js';
 import { EMBED_INPUT_VERSION, embeddingText, type Embedder } from '../embed/index.js';
 import { CableParseError, decodeCableBytes, parseCable, PARSER_VERSION } from '../parse/index.js';
+import { crashPoint } from './faults.js';
+import { lockForWriting } from './lock.js';
 import { IndexStore } from './store.js';
 
 export interface IngestProgress {
@@ -56,6 +58,8 @@ export interface IngestReport {
   /** Wall time during which at least one embedding batch was running. */
   embedSeconds: number;
   indexed: { cables: number; paragraphs: number };
+  /** Damage found in the index and repaired by this run (vectors or an HNSW file that went missing). */
+  repaired: string[];
 }
 
 /** Files named on the command line are taken as they are; folders contribute their .txt and extension-less files. */
@@ -82,7 +86,15 @@ export async function ingest(paths: string[], opts: IngestOptions): Promise<Inge
   const t0 = performance.now();
   const { files, missing } = collectFiles(paths);
   const rejected: Rejection[] = missing.map((file) => ({ file, reason: 'no such file or folder' }));
-  const store = IndexStore.open(opts.indexDir, { embedder: opts.embedder, create: true });
+  mkdirSync(opts.indexDir, { recursive: true });
+  const lock = lockForWriting(opts.indexDir);
+  let store: IndexStore;
+  try {
+    store = IndexStore.open(opts.indexDir, { embedder: opts.embedder, create: true });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   try {
     const segmentWords = Math.min(opts.segmentWords ?? SEGMENT_WORDS, opts.embedder.maxWords);
     const pending: { cable: Cable; file: string; sha256: string; segments: { ord: number; start: number; end: number; hash: string }[][] }[] = [];
@@ -111,6 +123,7 @@ export async function ingest(paths: string[], opts: IngestOptions): Promise<Inge
         rejected.push({ file, reason: err instanceof CableParseError ? err.reason : `parser failed: ${String(err)}` });
         continue;
       }
+      crashPoint('parse');
       const segments = chunkCable(cable, { segmentWords }).map((c) =>
         c.segments.map((s) => {
           // Stored by the text the model reads, so a change to what it reads re-embeds exactly what changed.
@@ -127,6 +140,12 @@ export async function ingest(paths: string[], opts: IngestOptions): Promise<Inge
       else byRef.set(cable.ref, pending.push(entry) - 1);
     }
 
+    // Segments already indexed whose vectors are gone are embedded again, so running an ingest repairs them.
+    const repaired: string[] = [];
+    const lost = store.segmentsWithoutVectors();
+    for (const seg of lost) texts.set(seg.hash, embeddingText(seg.text));
+    if (lost.length) repaired.push(`${lost.length} indexed segment(s) had no stored vector: embedded again`);
+
     const cached = store.cachedHashes([...texts.keys()]);
     for (const h of cached) texts.delete(h);
     // The model pads every text in a batch to the longest one: batching texts of similar length wastes
@@ -137,6 +156,10 @@ export async function ingest(paths: string[], opts: IngestOptions): Promise<Inge
 
     const embedSeconds = await embedAll(todo, store, opts, paragraphsTotal);
     if (pending.length) store.commitCables(pending);
+    else {
+      const problem = store.repairDense();
+      if (problem) repaired.push(`${problem}: written again from the stored vectors`);
+    }
     const stats = store.stats();
     return {
       files: files.length + missing.length,
@@ -149,9 +172,11 @@ export async function ingest(paths: string[], opts: IngestOptions): Promise<Inge
       seconds: (performance.now() - t0) / 1000,
       embedSeconds,
       indexed: { cables: stats.cables, paragraphs: stats.paragraphs },
+      repaired,
     };
   } finally {
     store.close();
+    lock.release();
   }
 }
 
@@ -191,6 +216,7 @@ async function embedAll(
         if (--running === 0) busy += performance.now() - busySince;
       }
       store.putVectors(batch.map(([hash], i) => ({ hash, vector: vectors[i]! })));
+      crashPoint('embed');
       done += batch.length;
       for (const [, t] of batch) doneChars += t.length;
       report();

@@ -7,21 +7,32 @@
  * Layout and versioning: docs/index-format.md.
  */
 import Database from 'better-sqlite3';
-import hnswlib from 'hnswlib-node';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cable, CableMeta, Filters, Paragraph } from '../domain.js';
+import {
+  addPoints,
+  deletePoint,
+  emptyHnsw,
+  ExactScan,
+  hnswExists,
+  hnswFile,
+  readHnsw,
+  readHnswAsync,
+  reconcile,
+  removeOtherHnsw,
+  writeHnsw,
+  type Hnsw,
+} from './dense.js';
+import { IndexError, rebuildCommand } from './errors.js';
+import { crashPoint } from './faults.js';
 
-const { HierarchicalNSW } = hnswlib;
-type Hnsw = InstanceType<typeof HierarchicalNSW>;
+export { IndexError, rebuildCommand } from './errors.js';
 
 export const INDEX_FORMAT = 1;
 const DB_FILE = 'cables.db';
-const HNSW_M = 16;
-const HNSW_EF_CONSTRUCTION = 200;
-const HNSW_EF_SEARCH = 128;
-
-export class IndexError extends Error {}
+/** Above this many segments a reader does not hold every vector in memory to stand in for a missing HNSW. */
+const EXACT_SCAN_LIMIT = 500_000;
 
 export interface EmbedderInfo {
   id: string;
@@ -59,6 +70,8 @@ export interface OpenOptions {
   /** Create the index when it does not exist (ingest). Readers (server, ask) leave this false. */
   create?: boolean;
   readonly?: boolean;
+  /** Where a reader says that it is working around a damaged or missing file (default: stderr). */
+  warn?: (line: string) => void;
 }
 
 const SCHEMA = `
@@ -74,31 +87,51 @@ CREATE TABLE IF NOT EXISTS segments (
   id INTEGER PRIMARY KEY, paragraph_id INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
   hash TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS segments_paragraph ON segments(paragraph_id);
+CREATE INDEX IF NOT EXISTS segments_hash ON segments(hash);
 CREATE TABLE IF NOT EXISTS vectors (hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS paragraphs_fts USING fts5(
   text, heading, subject, tokenize = 'porter unicode61 remove_diacritics 2');
 `;
 
-/** The command that builds `dir` afresh with `model`, for error messages. */
-export function rebuildCommand(dir: string, model: string): string {
-  return `rm -rf ${dir} && npm run ingest -- --index ${dir} --model ${model} <your cables folder>`;
+export interface CommitItem {
+  cable: Cable;
+  file: string;
+  sha256: string;
+  segments: { ord: number; start: number; end: number; hash: string }[][];
+}
+
+/** A segment whose vector is not stored (a damaged index, or one written by two ingests at once). */
+export interface SegmentWithoutVector {
+  hash: string;
+  text: string;
 }
 
 export class IndexStore {
   readonly dir: string;
   readonly embedder: EmbedderInfo;
-  private readonly db: Database.Database;
-  private hnsw: Hnsw | null = null;
+  private db: Database.Database;
+  private readonly readonly: boolean;
+  /** Which file this handle has open, so a deleted or replaced index is noticed (and re-opened). */
+  private fileId: string;
   /** Prepared once per SQL text: preparing is a large share of a query's cost otherwise. */
   private readonly statements = new Map<string, Database.Statement>();
   private readonly cableCache = new Map<string, CableMeta | null>();
   private synced = -1;
-  private hnswGeneration = -1;
+  /** Changes whenever what this handle reads changes (a commit, or the index re-opened): callers key caches on it. */
+  private view = 0;
+  private denseIndex: Hnsw | ExactScan | null = null;
+  private denseGeneration = -1;
+  private denseLoading: number | null = null;
+  private warned = new Set<string>();
+  private readonly warn: (line: string) => void;
 
-  private constructor(dir: string, db: Database.Database, embedder: EmbedderInfo) {
+  private constructor(dir: string, db: Database.Database, embedder: EmbedderInfo, readonly: boolean, warn: (line: string) => void) {
     this.dir = dir;
     this.db = db;
     this.embedder = embedder;
+    this.readonly = readonly;
+    this.fileId = fileIdentity(join(dir, DB_FILE));
+    this.warn = warn;
   }
 
   static open(dir: string, opts: OpenOptions): IndexStore {
@@ -109,21 +142,14 @@ export class IndexStore {
       }
       mkdirSync(dir, { recursive: true });
     }
-    const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: !opts.create });
+    const db = openDatabase(file, dir, opts);
+    const store = new IndexStore(dir, db, opts.embedder, opts.readonly ?? false, opts.warn ?? ((l) => process.stderr.write(`${l}\n`)));
     try {
-      if (!opts.readonly) {
-        // WAL lets a server keep reading the last committed index while an ingest writes the next one.
-        db.pragma('journal_mode = WAL');
-        db.pragma('synchronous = NORMAL');
-        db.exec(SCHEMA);
-      }
-      db.pragma('busy_timeout = 5000');
-      const store = new IndexStore(dir, db, opts.embedder);
       store.checkMeta(!opts.readonly);
       return store;
     } catch (err) {
       db.close();
-      throw err;
+      throw damaged(err, dir) ?? err;
     }
   }
 
@@ -189,15 +215,45 @@ export class IndexStore {
 
   /**
    * Call once per request: picks up an ingest committed since the last call (possibly by another process),
-   * dropping what was cached for the older generation. Returns the generation now in force.
+   * and an index deleted and rebuilt under the same folder, dropping what was cached for what came before.
+   * Returns a number that changes whenever what this handle reads has changed.
    */
   sync(): number {
+    const id = fileIdentity(join(this.dir, DB_FILE));
+    if (id !== this.fileId) this.reopen(id);
     const gen = this.generation();
     if (gen !== this.synced) {
       this.cableCache.clear();
       this.synced = gen;
+      this.view++;
     }
-    return gen;
+    return this.view;
+  }
+
+  private reopen(id: string): void {
+    if (id === 'missing') {
+      throw new IndexError(`The index in ${this.dir} was deleted while in use. Build it again (npm run ingest -- --index ${this.dir} <cables folder>): it is picked up without a restart.`);
+    }
+    const db = openDatabase(join(this.dir, DB_FILE), this.dir, { embedder: this.embedder, readonly: this.readonly });
+    const old = this.db;
+    this.db = db;
+    this.statements.clear();
+    try {
+      this.checkMeta(!this.readonly);
+    } catch (err) {
+      this.db = old;
+      this.statements.clear();
+      db.close();
+      throw damaged(err, this.dir) ?? err;
+    }
+    old.close();
+    this.fileId = id;
+    this.cableCache.clear();
+    this.synced = -1;
+    this.denseIndex = null;
+    this.denseGeneration = -1;
+    this.denseLoading = null;
+    this.view++;
   }
 
   generation(): number {
@@ -220,7 +276,7 @@ export class IndexStore {
     this.db.close();
   }
 
-  // ---- writing -------------------------------------------------------------------------------------
+  // ---- writing (one writer at a time: see lock.ts) -----------------------------------------------------
 
   /** The ref of an indexed cable whose source file had exactly these bytes, if any. */
   refForContent(sha256: string): string | null {
@@ -245,10 +301,43 @@ export class IndexStore {
   }
 
   /**
-   * Replace (or add) whole cables in one transaction, then bring the HNSW file up to date.
-   * Readers see either the old index or the new one, never a mix.
+   * Indexed segments whose vector is missing, with the text to embed for each. None in a healthy index; an
+   * ingest embeds them again before it commits, so damage is repaired by running it.
    */
-  commitCables(items: { cable: Cable; file: string; sha256: string; segments: { ord: number; start: number; end: number; hash: string }[][] }[]): void {
+  segmentsWithoutVectors(): SegmentWithoutVector[] {
+    const rows = this.sql(
+      'SELECT DISTINCT s.hash, s.start, s."end", p.text FROM segments s JOIN paragraphs p ON p.id = s.paragraph_id LEFT JOIN vectors v ON v.hash = s.hash WHERE v.hash IS NULL',
+    ).all() as { hash: string; start: number; end: number; text: string }[];
+    return rows.map((r) => ({ hash: r.hash, text: r.text.slice(r.start, r.end) }));
+  }
+
+  /**
+   * Replace (or add) whole cables as the next generation: first its HNSW file, built from this generation's
+   * by changing only what these cables change, then one SQLite transaction. Readers see either the old index
+   * or the new one, never a mix, and never a generation without its HNSW file (dense.ts).
+   */
+  commitCables(items: CommitItem[]): void {
+    const gen = this.generation();
+    const next = gen + 1;
+    const oldSegments = this.sql('SELECT s.id, s.hash FROM segments s JOIN paragraphs p ON p.id = s.paragraph_id WHERE p.ref = ? COLLATE NOCASE');
+    const removed = items.flatMap((it) => oldSegments.all(it.cable.ref) as { id: number; hash: string }[]);
+    let label = this.nextLabel();
+    const ids = items.map((it) => it.segments.map((list) => list.map(() => label++)));
+    const added = items.flatMap((it, i) => it.segments.flatMap((list, o) => list.map((s, j) => ({ id: ids[i]![o]![j]!, hash: s.hash }))));
+
+    const removedIds = new Set(removed.map((r) => r.id));
+    let index = this.hnswForWriting(gen);
+    if (index) {
+      for (const id of removedIds) deletePoint(index, id);
+    } else {
+      const keep = this.liveSegmentIds().filter((id) => !removedIds.has(id));
+      index = emptyHnsw(this.embedder.dimensions, keep.length + added.length);
+      addPoints(index, this.vectorsOfSegments(keep), keep.length);
+    }
+    addPoints(index, this.vectorsOfHashes(added), added.length);
+    writeHnsw(index, this.dir, next, () => crashPoint('hnsw-write'));
+    crashPoint('hnsw-renamed');
+
     const del = {
       fts: this.sql('DELETE FROM paragraphs_fts WHERE rowid IN (SELECT id FROM paragraphs WHERE ref = ?)'),
       seg: this.sql('DELETE FROM segments WHERE paragraph_id IN (SELECT id FROM paragraphs WHERE ref = ?)'),
@@ -260,76 +349,189 @@ export class IndexStore {
     );
     const insPar = this.sql('INSERT INTO paragraphs (ref, ord, key, number, heading, marking, text) VALUES (?,?,?,?,?,?,?)');
     const insFts = this.sql('INSERT INTO paragraphs_fts (rowid, text, heading, subject) VALUES (?,?,?,?)');
-    const insSeg = this.sql('INSERT INTO segments (paragraph_id, start, "end", hash) VALUES (?,?,?,?)');
+    const insSeg = this.sql('INSERT INTO segments (id, paragraph_id, start, "end", hash) VALUES (?,?,?,?,?)');
+    const setMeta = this.sql('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
     const now = new Date().toISOString();
     this.db.transaction(() => {
-      for (const { cable, file, sha256, segments } of items) {
+      if (this.generation() !== gen) throw new IndexError(`${this.dir} was changed by another writer during this ingest; run it again.`);
+      items.forEach(({ cable, file, sha256, segments }, i) => {
         for (const d of [del.fts, del.seg, del.par, del.cab]) d.run(cable.ref);
         insCable.run(cable.ref, cable.subject, cable.date, cable.classification, cable.origin, JSON.stringify(cable.tags), cable.signature, file, sha256, now);
         cable.paragraphs.forEach((p, ord) => {
           const id = Number(insPar.run(cable.ref, ord, p.key, p.number, p.heading, p.marking, p.text).lastInsertRowid);
           insFts.run(id, p.text, p.heading ?? '', cable.subject ?? '');
-          for (const s of segments[ord] ?? []) insSeg.run(id, s.start, s.end, s.hash);
+          (segments[ord] ?? []).forEach((s, j) => insSeg.run(ids[i]![ord]![j]!, id, s.start, s.end, s.hash));
         });
-      }
-      this.sql("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'").run();
+      });
+      setMeta.run('generation', String(next));
+      setMeta.run('next_label', String(label));
+      crashPoint('commit');
     })();
-    this.sql('DELETE FROM vectors WHERE hash NOT IN (SELECT hash FROM segments)').run();
-    this.writeHnsw();
+    crashPoint('committed');
+    // Vectors nothing refers to any more; looked up by hash, so this costs what the commit changed.
+    const addedHashes = new Set(added.map((a) => a.hash));
+    const gc = this.sql('DELETE FROM vectors WHERE hash = ? AND NOT EXISTS (SELECT 1 FROM segments WHERE hash = ?)');
+    this.db.transaction(() => {
+      for (const r of removed) if (!addedHashes.has(r.hash)) gc.run(r.hash, r.hash);
+    })();
+    removeOtherHnsw(this.dir, [gen, next]);
+    this.denseIndex = index;
+    this.denseGeneration = next;
   }
 
-  /** Build the HNSW for the current generation from stored vectors and persist it atomically (tmp + rename). */
-  private writeHnsw(): void {
+  /**
+   * Check that this generation's HNSW file exists, opens, and holds exactly the indexed segments; write it
+   * again when not. What an ingest with nothing new to commit does, so running it repairs the index.
+   * Returns what was wrong, or null.
+   */
+  repairDense(): string | null {
     const gen = this.generation();
-    const index = this.buildHnsw();
-    const tmp = join(this.dir, `dense-${gen}.hnsw.tmp`);
-    index.writeIndexSync(tmp);
-    renameSync(tmp, join(this.dir, `dense-${gen}.hnsw`));
-    for (const f of readdirSync(this.dir)) {
-      if (/^dense-\d+\.hnsw(\.tmp)?$/.test(f) && f !== `dense-${gen}.hnsw`) rmSync(join(this.dir, f), { force: true });
+    const live = this.liveSegmentIds();
+    if (gen === 0 && live.length === 0) return null;
+    const file = hnswFile(this.dir, gen);
+    let problem: string | null = null;
+    let index: Hnsw | null = null;
+    if (!existsSync(file)) problem = `${file} was missing`;
+    else {
+      try {
+        index = readHnsw(file, this.embedder.dimensions);
+      } catch (err) {
+        problem = `${file} was damaged (${(err as Error).message})`;
+      }
     }
-    this.hnsw = index;
-    this.hnswGeneration = gen;
+    if (index) {
+      const labels = new Set(index.getIdsList());
+      const missing = live.filter((id) => !labels.has(id)).length;
+      if (!missing) return null;
+      problem = `${file} lacked ${missing} of ${live.length} segments`;
+    }
+    let fixed = index ? reconcile(index, live, (ids) => this.vectorsOfSegments(ids)) : null;
+    if (!fixed) {
+      fixed = emptyHnsw(this.embedder.dimensions, live.length);
+      addPoints(fixed, this.vectorsOfSegments(live), live.length);
+    }
+    writeHnsw(fixed, this.dir, gen);
+    removeOtherHnsw(this.dir, [gen]);
+    return problem;
   }
 
-  private buildHnsw(): Hnsw {
-    const rows = this.db
-      .prepare('SELECT s.id AS id, v.vector AS vector FROM segments s JOIN vectors v ON v.hash = s.hash')
-      .all() as { id: number; vector: Buffer }[];
-    const index = new HierarchicalNSW('cosine', this.embedder.dimensions);
-    index.initIndex({ maxElements: Math.max(16, rows.length), m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION, randomSeed: 42 });
-    for (const r of rows) index.addPoint(Array.from(toFloat32(r.vector)), r.id);
-    return index;
+  /** This generation's HNSW made to match the indexed segments, or null when a fresh build is due. */
+  private hnswForWriting(gen: number): Hnsw | null {
+    const file = hnswFile(this.dir, gen);
+    if (!existsSync(file)) return null;
+    let index: Hnsw;
+    try {
+      index = readHnsw(file, this.embedder.dimensions);
+    } catch {
+      return null;
+    }
+    return reconcile(index, this.liveSegmentIds(), (ids) => this.vectorsOfSegments(ids));
+  }
+
+  private nextLabel(): number {
+    const stored = this.sql("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'next_label'").pluck().get() as number | undefined;
+    const max = (this.sql('SELECT max(id) FROM segments').pluck().get() as number | null) ?? 0;
+    return Math.max(stored ?? 0, max + 1);
+  }
+
+  private liveSegmentIds(): number[] {
+    return this.sql('SELECT s.id FROM segments s JOIN vectors v ON v.hash = s.hash ORDER BY s.id').pluck().all() as number[];
+  }
+
+  private *vectorsOfSegments(ids: number[]): Generator<{ id: number; vector: Float32Array }> {
+    const q = this.sql('SELECT s.id, v.vector FROM json_each(?) j JOIN segments s ON s.id = j.value JOIN vectors v ON v.hash = s.hash ORDER BY s.id');
+    for (let i = 0; i < ids.length; i += 10_000) {
+      for (const r of q.all(JSON.stringify(ids.slice(i, i + 10_000))) as { id: number; vector: Buffer }[]) yield { id: r.id, vector: toFloat32(r.vector) };
+    }
+  }
+
+  private *vectorsOfHashes(items: { id: number; hash: string }[]): Generator<{ id: number; vector: Float32Array }> {
+    const q = this.sql('SELECT vector FROM vectors WHERE hash = ?').pluck();
+    for (const it of items) {
+      const v = q.get(it.hash) as Buffer | undefined;
+      if (!v) throw new IndexError(`Internal error: segment ${it.id} has no stored vector; run the ingest again.`);
+      yield { id: it.id, vector: toFloat32(v) };
+    }
   }
 
   // ---- reading -------------------------------------------------------------------------------------
 
-  /** The HNSW of the generation in force (see sync()); loaded, or rebuilt from stored vectors, on first use. */
-  dense(): Hnsw {
-    const gen = this.synced < 0 ? this.sync() : this.synced;
-    if (this.hnsw && this.hnswGeneration === gen) return this.hnsw;
-    const file = join(this.dir, `dense-${gen}.hnsw`);
-    const index = new HierarchicalNSW('cosine', this.embedder.dimensions);
-    if (existsSync(file)) index.readIndexSync(file);
-    else return this.rebuildMissingHnsw(gen);
-    index.setEf(HNSW_EF_SEARCH);
-    this.hnsw = index;
-    this.hnswGeneration = gen;
-    return index;
+  /**
+   * The dense index of the generation in force. A newer generation's file is loaded off the event loop
+   * while the one already loaded keeps answering; a missing or damaged file is stood in for by an exact
+   * scan of the stored vectors (and said once) until an ingest writes it again.
+   */
+  private dense(): Hnsw | ExactScan | null {
+    if (this.synced < 0) this.sync();
+    const gen = this.synced;
+    const current = this.denseIndex && this.denseGeneration === gen;
+    if (current && !(this.denseIndex instanceof ExactScan && hnswExists(this.dir, gen))) return this.denseIndex;
+    const file = hnswFile(this.dir, gen);
+    if (existsSync(file) && !this.warned.has(`bad:${gen}`)) {
+      if (this.denseIndex) {
+        this.loadInBackground(gen, file);
+        return this.denseIndex;
+      }
+      try {
+        this.denseIndex = readHnsw(file, this.embedder.dimensions);
+        this.denseGeneration = gen;
+        return this.denseIndex;
+      } catch (err) {
+        this.warnOnce(`bad:${gen}`, `${file} is damaged (${(err as Error).message})`);
+      }
+    } else {
+      this.warnOnce(`missing:${gen}`, `${file} is missing`);
+    }
+    if (current) return this.denseIndex;
+    const count = (this.sql('SELECT count(*) FROM segments').pluck().get() as number) ?? 0;
+    if (count > EXACT_SCAN_LIMIT) return this.denseIndex;
+    this.denseIndex = this.exactScan();
+    this.denseGeneration = gen;
+    return this.denseIndex;
   }
 
-  private rebuildMissingHnsw(gen: number): Hnsw {
-    // The ingest that committed this generation stopped before writing its HNSW file (or is writing it now).
-    const index = this.buildHnsw();
-    index.setEf(HNSW_EF_SEARCH);
-    this.hnsw = index;
-    this.hnswGeneration = gen;
-    return index;
+  private loadInBackground(gen: number, file: string): void {
+    if (this.denseLoading === gen) return;
+    this.denseLoading = gen;
+    readHnswAsync(file, this.embedder.dimensions).then(
+      (index) => {
+        if (this.denseLoading === gen) this.denseLoading = null;
+        if (gen >= this.denseGeneration || this.denseIndex instanceof ExactScan) {
+          this.denseIndex = index;
+          this.denseGeneration = gen;
+        }
+      },
+      (err: Error) => {
+        if (this.denseLoading === gen) this.denseLoading = null;
+        this.warnOnce(`bad:${gen}`, `${file} is damaged (${err.message})`);
+      },
+    );
+  }
+
+  private warnOnce(key: string, what: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.warn(`warning: ${what}: dense search reads the stored vectors exactly until it is written again. Run your ingest command again to rewrite it (npm run ingest -- --index ${this.dir} <cables>).`);
+  }
+
+  private exactScan(): ExactScan {
+    const ids = this.liveSegmentIds();
+    const d = this.embedder.dimensions;
+    const vectors = new Float32Array(ids.length * d);
+    const order = new Int32Array(ids.length);
+    let i = 0;
+    for (const v of this.vectorsOfSegments(ids)) {
+      order[i] = v.id;
+      vectors.set(v.vector, i++ * d);
+    }
+    return new ExactScan(order.subarray(0, i), vectors.subarray(0, i * d), d);
   }
 
   /** Nearest segments to a query vector, as (segment id, cosine similarity), optionally only among `allowed`. */
   searchDense(query: Float32Array, k: number, allowed?: Set<number>): { segment: number; similarity: number }[] {
     const index = this.dense();
+    if (!index) return [];
+    if (index instanceof ExactScan) return index.search(query, k, allowed);
     const n = index.getCurrentCount();
     if (n === 0) return [];
     const res = index.searchKnn(Array.from(query), Math.min(k, allowed ? Math.min(n, allowed.size) : n), allowed ? (l: number) => allowed.has(l) : undefined);
@@ -441,4 +643,50 @@ export function toFloat32(b: Buffer): Float32Array {
 
 export function quoteFts(term: string): string {
   return `"${term.replace(/"/g, '""')}"`;
+}
+
+function openDatabase(file: string, dir: string, opts: OpenOptions): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: !opts.create });
+  } catch (err) {
+    throw damaged(err, dir) ?? err;
+  }
+  try {
+    if (!opts.readonly) {
+      // WAL lets a server keep reading the last committed index while an ingest writes the next one.
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.exec(SCHEMA);
+    }
+    db.pragma('busy_timeout = 5000');
+    return db;
+  } catch (err) {
+    db.close();
+    throw damaged(err, dir) ?? err;
+  }
+}
+
+/** SQLite's words for a damaged or foreign file, turned into what to do about it. */
+function damaged(err: unknown, dir: string): IndexError | null {
+  const code = (err as { code?: string }).code;
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
+    return new IndexError(
+      `${join(dir, DB_FILE)} is damaged or is not a cablechat index (${(err as Error).message}). Move it aside and rebuild: ${rebuildCommand(dir, 'auto')}`,
+    );
+  }
+  if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM' || code === 'EACCES') {
+    return new IndexError(`Cannot open the index in ${dir} for writing (${(err as Error).message}): check that the folder is writable by this user.`);
+  }
+  return null;
+}
+
+/** Device and inode: the same path holding a new file means the index was deleted and rebuilt. */
+function fileIdentity(file: string): string {
+  try {
+    const st = statSync(file);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return 'missing';
+  }
 }
