@@ -3,7 +3,8 @@
  * everything else in this folder is internal.
  */
 export { CableParseError } from './errors.js';
-export { decodeCableBytes } from './decode.js';
+export { decodeCable, decodeCableBytes, type CableEncoding, type DecodedCable } from './decode.js';
+export { checkCableFileSize, MAX_CABLE_FILE_BYTES, MAX_LINE_CHARS, readCableText, type CableText } from './input.js';
 export { parseCable } from './cable.js';
 export { parseCableFile } from './file.js';
 
@@ -11,4 +12,4 @@ export { parseCableFile } from './file.js';
  * Bumped whenever parsing output changes for some input. The index stores it with each file's hash, so a
  * new parser re-reads every cable on the next ingest (re-embedding only paragraphs whose text changed).
  */
-export const PARSER_VERSION = 3;
+export const PARSER_VERSION = 4;

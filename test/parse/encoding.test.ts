@@ -1,10 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cable } from '../../src/domain.js';
-import { decodeCableBytes, parseCable, parseCableFile } from '../../src/parse/index.js';
+import { decodeCable, decodeCableBytes, parseCable, parseCableFile, readCableText } from '../../src/parse/index.js';
 
 const seedPath = fileURLToPath(new URL('../../data/cables/09PHNOMPENH246.txt', import.meta.url));
 const NAME = '09PHNOMPENH246.txt';
@@ -73,4 +74,93 @@ describe('the seed cable in other encodings parses to the same Cable', () => {
     await writeFile(path, Buffer.from(seedText.replace(/\n/g, '\r\n'), 'latin1'));
     expect(await parseCableFile(path)).toEqual(reference);
   });
+});
+
+/** The seed's bytes with one byte spliced in after the first occurrence of `after`. */
+function withByte(text: string, after: string, byte: number): Uint8Array {
+  const at = Buffer.byteLength(text.slice(0, text.indexOf(after) + after.length), 'utf8');
+  const b = Buffer.from(text, 'utf8');
+  return new Uint8Array(Buffer.concat([b.subarray(0, at), Buffer.from([byte]), b.subarray(at)]));
+}
+
+describe('one invalid byte does not change how the rest of the file is read', () => {
+  // Before: the whole file fell back to Windows-1252, "¶" became "Â¶" and 20 numbered paragraphs
+  // collapsed into one, with no word said.
+  it('a UTF-8 cable with one 0xFF keeps every paragraph; the byte becomes "�" and a warning names its line', () => {
+    const bytes = withByte(seedText, 'Poipet', 0xff);
+    const decoded = decodeCable(bytes);
+    expect(decoded.encoding).toBe('utf-8');
+    expect(decoded.text).not.toMatch(/Â¶|â€/);
+    const line = seedText.slice(0, seedText.indexOf('Poipet')).split('\n').length;
+    expect(decoded.warnings).toEqual([expect.stringMatching(new RegExp(`^1 byte is not valid UTF-8 \\(shown as "�"\\) on line ${line};`))]);
+    const cable = parseCable(decoded.text, NAME);
+    expect(cable.paragraphs.map((p) => p.key)).toEqual(reference.paragraphs.map((p) => p.key));
+    expect(cable.paragraphs.map((p) => p.text.replace('Poipet\uFFFD', 'Poipet'))).toEqual(reference.paragraphs.map((p) => p.text));
+  });
+
+  it('several damaged lines are each named, a long list cut short', () => {
+    // A lone 0xC3 (the first byte of "é" without its second) at the end of every 40th line.
+    const lines = seedText.split('\n');
+    const bytes = Buffer.concat(lines.map((l, i) => Buffer.concat([Buffer.from(l, 'utf8'), Buffer.from(i % 40 === 39 ? [0xc3, 0x0a] : [0x0a])])));
+    const decoded = decodeCable(new Uint8Array(bytes));
+    expect(decoded.encoding).toBe('utf-8');
+    expect(decoded.warnings[0]).toMatch(/^10 bytes are not valid UTF-8 .* on lines 40, 80, 120, 160, 200 and 5 more;/);
+  });
+
+  it('a consistently single-byte file is still read as Latin-1 / Windows-1252, without a warning', () => {
+    const bytes = new Uint8Array(Buffer.from(seedText.replace('Poipet', 'Poipet’s').replace('’s', '\u2019s'), 'latin1'));
+    const decoded = decodeCable(bytes);
+    expect(decoded.encoding).toBe('windows-1252');
+    expect(decoded.warnings).toEqual([]);
+    expect(parseCable(decoded.text, NAME).paragraphs.map((p) => p.key)).toEqual(reference.paragraphs.map((p) => p.key));
+  });
+
+  it('the real headerless cables (ISO-8859-1, 0xB6 for ¶, CRLF) decode as before: no warning, no "Â"', () => {
+    const dir = '/work/shared/corpus/headerless/';
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir).filter((n) => n.endsWith('.txt'));
+    } catch {
+      return; // The shared corpus is not next to this checkout.
+    }
+    expect(names.length).toBeGreaterThan(20);
+    for (const name of names) {
+      const bytes = new Uint8Array(readFileSync(dir + name));
+      const decoded = decodeCable(bytes);
+      // Two of them are plain ASCII, which is UTF-8 as much as anything.
+      expect(decoded.encoding, name).toBe(bytes.some((b) => b >= 0x80) ? 'windows-1252' : 'utf-8');
+      expect(decoded.warnings, name).toEqual([]);
+      expect(decoded.text.split('¶').length - 1, name).toBe(bytes.filter((b) => b === 0xb6).length);
+      expect(decoded.text, name).not.toMatch(/Â|\uFFFD/);
+    }
+  });
+
+  it('a file pasted together from a UTF-8 part and a Latin-1 part reads each line in its own encoding, and says so', () => {
+    const utf8Part = Buffer.from('¶1. (C) Gilani’s visit.\n', 'utf8');
+    const latinPart = Buffer.from('¶2. (C) Caf\u00e9 talks \u00b6 here.\n¶3. (C) R\u00e9sum\u00e9.\n¶4. (C) \u00c9t\u00e9.\n', 'latin1');
+    const decoded = decodeCable(new Uint8Array(Buffer.concat([utf8Part, latinPart])));
+    expect(decoded.text).toBe('¶1. (C) Gilani’s visit.\n¶2. (C) Café talks ¶ here.\n¶3. (C) Résumé.\n¶4. (C) Été.\n');
+    expect(decoded.warnings[0]).toMatch(/^mixed encodings: line 1 is UTF-8, 3 other lines Latin-1\/Windows-1252/);
+  });
+});
+
+describe('UTF-16 is text, not "binary"', () => {
+  const utf16le = (s: string) => Buffer.from(s, 'utf16le');
+  const utf16be = (s: string) => {
+    const b = Buffer.from(s, 'utf16le');
+    return b.swap16();
+  };
+  for (const [name, bytes] of [
+    ['UTF-16LE with a BOM', () => Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le(seedText)])],
+    ['UTF-16BE with a BOM', () => Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(seedText)])],
+    ['UTF-16LE without a BOM', () => utf16le(seedText)],
+    ['UTF-16BE without a BOM', () => utf16be(seedText)],
+    ['UTF-16LE with CRLF line ends', () => Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le(seedText.replace(/\n/g, '\r\n'))])],
+  ] as const) {
+    it(`${name} parses to the same Cable`, () => {
+      const input = readCableText(new Uint8Array(bytes()), NAME);
+      expect(input.encoding).toMatch(/^utf-16/);
+      expect(parseCable(input.text, NAME)).toEqual(reference);
+    });
+  }
 });
