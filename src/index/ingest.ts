@@ -7,13 +7,14 @@
  * stores finished vectors.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { CHUNKER_VERSION, chunkCable, SEGMENT_WORDS } from '../chunk/index.js';
 import type { Cable } from '../domain.js';
 import { EMBED_INPUT_VERSION, embeddingText, type Embedder } from '../embed/index.js';
-import { CableParseError, decodeCableBytes, parseCable, PARSER_VERSION } from '../parse/index.js';
+import { CableParseError, parseCable, PARSER_VERSION, readCableText } from '../parse/index.js';
 import { crashPoint } from './faults.js';
+import { collectFiles, indexedFiles, type IngestWarning, MissingPathError, readFileChecked } from './files.js';
 import { lockForWriting } from './lock.js';
 import { IndexStore } from './store.js';
 
@@ -51,6 +52,8 @@ export interface IngestReport {
   paragraphs: number;
   unchanged: number;
   rejected: Rejection[];
+  /** What went in but deserves a look: damaged bytes, two files with one reference id, a symlink loop skipped. */
+  warnings: IngestWarning[];
   /** Segments embedded in this run, and segments whose vectors were reused. */
   embedded: number;
   reused: number;
@@ -62,30 +65,16 @@ export interface IngestReport {
   repaired: string[];
 }
 
-/** Files named on the command line are taken as they are; folders contribute their .txt and extension-less files. */
-export function collectFiles(paths: string[]): { files: string[]; missing: string[] } {
-  const files: string[] = [];
-  const missing: string[] = [];
-  const walk = (p: string, explicit: boolean) => {
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      if (explicit) missing.push(p);
-      return;
-    }
-    if (st.isDirectory()) {
-      for (const name of readdirSync(p).sort()) if (!name.startsWith('.')) walk(join(p, name), false);
-    } else if (st.isFile() && (explicit || ['.txt', ''].includes(extname(p).toLowerCase()))) files.push(p);
-  };
-  for (const p of paths) walk(p, true);
-  return { files, missing };
-}
+export { collectFiles, MissingPathError, type IngestWarning } from './files.js';
+
+/** Far more paragraphs than a cable has (the most in the 1,295-cable corpus is 77): indexed, but said. */
+const MANY_PARAGRAPHS = 1000;
 
 export async function ingest(paths: string[], opts: IngestOptions): Promise<IngestReport> {
   const t0 = performance.now();
-  const { files, missing } = collectFiles(paths);
-  const rejected: Rejection[] = missing.map((file) => ({ file, reason: 'no such file or folder' }));
+  const { files, missing, rejected, warnings } = collectFiles(paths);
+  // Before the index folder is made: a mistyped path must not leave an empty index behind to be served.
+  if (missing.length) throw new MissingPathError(missing);
   mkdirSync(opts.indexDir, { recursive: true });
   const lock = lockForWriting(opts.indexDir);
   let store: IndexStore;
@@ -98,46 +87,97 @@ export async function ingest(paths: string[], opts: IngestOptions): Promise<Inge
   try {
     const segmentWords = Math.min(opts.segmentWords ?? SEGMENT_WORDS, opts.embedder.maxWords);
     const pending: { cable: Cable; file: string; sha256: string; segments: { ord: number; start: number; end: number; hash: string }[][] }[] = [];
-    const byRef = new Map<string, number>();
     const texts = new Map<string, string>(); // hash → text still to embed
     let unchanged = 0;
 
+    // Of two files with one reference id, the one named later wins (the order a user lists them in, then
+    // folder order), as a re-ingest of a changed file would; an unchanged file keeps its place the same way,
+    // so which copy is indexed does not flip from run to run.
+    type Entry = (typeof pending)[number] & { texts: [string, string][]; json: string };
+    const winners = new Map<string, { file: string; sha256: string; entry: Entry | null; json: string | null; seen: Set<string> }>();
+    const claim = (ref: string, file: string, sha256: string, entry: Entry | null) => {
+      const prev = winners.get(ref);
+      const json = entry?.json ?? null;
+      const seen = prev?.seen ?? new Set<string>();
+      if (prev && prev.sha256 !== sha256 && (json === null || json !== prev.json)) {
+        const kept = entry ? 'this file is indexed' : 'the copy already indexed from this file stays';
+        warnings.push({
+          file,
+          message: `same reference id ${ref} as ${prev.file}, with different text: ${kept} and ${prev.file} is not (of two files with one reference id, the one named later wins)`,
+        });
+      }
+      seen.add(resolve(file));
+      winners.set(ref, { file, sha256, entry, json, seen });
+    };
+
     for (const file of files) {
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(file);
-      } catch (err) {
-        rejected.push({ file, reason: `cannot read: ${(err as Error).message}` });
+      const read = readFileChecked(file);
+      if ('reason' in read) {
+        rejected.push({ file, reason: read.reason });
         continue;
       }
+      const bytes = read.bytes;
       // What the index holds for a file depends on its bytes and on how they were parsed and cut.
       const sha256 = `${createHash('sha256').update(bytes).digest('hex')}:p${PARSER_VERSION}:c${CHUNKER_VERSION}:e${EMBED_INPUT_VERSION}:w${segmentWords}`;
-      if (store.refForContent(sha256)) {
+      const indexedRef = store.refForContent(sha256);
+      if (indexedRef) {
         unchanged++;
+        claim(indexedRef, file, sha256, null);
         continue;
       }
       let cable: Cable;
       try {
-        cable = parseCable(decodeCableBytes(bytes), basename(file));
+        const input = readCableText(bytes, file);
+        cable = parseCable(input.text, basename(file));
+        for (const message of input.warnings) warnings.push({ file, message });
       } catch (err) {
         rejected.push({ file, reason: err instanceof CableParseError ? err.reason : `parser failed: ${String(err)}` });
         continue;
       }
       crashPoint('parse');
+      if (cable.paragraphs.length > MANY_PARAGRAPHS) {
+        warnings.push({
+          file,
+          message: `${cable.paragraphs.length.toLocaleString('en-US')} paragraphs, far more than a cable has (the most in the 1,295-cable corpus is 77): all are indexed; check that the file is one cable`,
+        });
+      }
+      const segTexts: [string, string][] = [];
       const segments = chunkCable(cable, { segmentWords }).map((c) =>
         c.segments.map((s) => {
           // Stored by the text the model reads, so a change to what it reads re-embeds exactly what changed.
           const text = embeddingText(c.paragraph.text.slice(s.start, s.end));
           const hash = createHash('sha1').update(text).digest('hex');
-          texts.set(hash, text);
+          segTexts.push([hash, text]);
           return { ord: c.ord, start: s.start, end: s.end, hash };
         }),
       );
-      const entry = { cable, file: resolve(file), sha256, segments };
-      // Two files with the same ref: the later one wins, as a re-ingest of a changed file would.
-      const prev = byRef.get(cable.ref);
-      if (prev !== undefined) pending[prev] = entry;
-      else byRef.set(cable.ref, pending.push(entry) - 1);
+      claim(cable.ref, file, sha256, { cable, file: resolve(file), sha256, segments, texts: segTexts, json: JSON.stringify(cable) });
+    }
+
+    // A cable indexed before from another file is replaced by this run's: said when the text differs, since
+    // the earlier file may be the one the user meant (it is not said when the in-run warning named it).
+    const before = indexedFiles(opts.indexDir);
+    try {
+      for (const [ref, w] of winners) {
+        if (!w.entry) continue;
+        const oldFile = before.fileOf(ref);
+        if (!oldFile || w.seen.has(oldFile)) continue;
+        const oldTexts = store.paragraphsOf(ref).map((p) => `${p.key}\u0000${p.text}`);
+        const newTexts = w.entry.cable.paragraphs.map((p) => `${p.key}\u0000${p.text}`);
+        if (oldTexts.join('\u0001') === newTexts.join('\u0001')) continue;
+        warnings.push({
+          file: w.file,
+          message: `replaces ${ref}, indexed before from ${oldFile}, whose text differs (the file ingested last wins; ingest ${oldFile} again to go back)`,
+        });
+      }
+    } finally {
+      before.close();
+    }
+    for (const w of winners.values()) {
+      if (!w.entry) continue;
+      const { texts: segTexts, json: _json, ...entry } = w.entry;
+      pending.push(entry);
+      for (const [hash, text] of segTexts) texts.set(hash, text);
     }
 
     // Segments already indexed whose vectors are gone are embedded again, so running an ingest repairs them.
@@ -167,6 +207,7 @@ export async function ingest(paths: string[], opts: IngestOptions): Promise<Inge
       paragraphs: paragraphsTotal,
       unchanged,
       rejected,
+      warnings,
       embedded: todo.length,
       reused: cached.size,
       seconds: (performance.now() - t0) / 1000,
