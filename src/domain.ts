@@ -21,6 +21,12 @@ export interface Cable {
   signature: string | null;
   /** Paragraphs in document order; the preamble (SUBJECT/REF/summary before ¶1), if any, comes first. */
   paragraphs: Paragraph[];
+  /**
+   * Reference ids of the cables this one cites, as the source lists them (the release CSV's
+   * referenced-cables column). Absent when the source has no such list (txt files, HTML pages);
+   * an empty list means the source says it cites none.
+   */
+  references?: string[];
 }
 
 export interface Paragraph {

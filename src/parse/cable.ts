@@ -18,7 +18,7 @@ import { type Assembled, assembleNumbered, assembleUnnumbered, joinText } from '
 import { normalizeLineEnds } from './decode.js';
 import { CableParseError } from './errors.js';
 import { readFrontMatter } from './front.js';
-import { REF_ID, readFiveLineHeader } from './header.js';
+import { type FiveLineHeader, REF_ID, readFiveLineHeader } from './header.js';
 import { findHeadings } from './headings.js';
 import { type Line, cleanBody } from './lines.js';
 import { chooseParagraphStarts } from './numbering.js';
@@ -40,15 +40,27 @@ export interface ParsedCable {
   printedNumbers: boolean;
 }
 
+/**
+ * What a release prints beside the cable's text rather than in it: the CSV's columns, the HTML
+ * page's table. These play the part of the converter's five-line header (and win over the routing
+ * lines, as the header does), but the text they come with starts straight at the routing header.
+ */
+export interface ReleaseFields {
+  ref: string;
+  date: string | null;
+  classification: string | null;
+  origin: string | null;
+}
+
 /** parseCable plus what the Cable type cannot say; for reports and diagnostics. */
-export function parseCableDetailed(input: string, fileName: string): ParsedCable {
+export function parseCableDetailed(input: string, fileName: string, release?: ReleaseFields): ParsedCable {
   const text = normalizeLineEnds(input).replace(/^\uFEFF/, '');
   rejectNonText(text, fileName);
 
   const raw = text.split('\n');
-  const header = readFiveLineHeader(raw);
+  const header: FiveLineHeader | null = release ? { ...release, subject: null } : readFiveLineHeader(raw);
   const knownRef = header?.ref ?? refFromFileName(fileName);
-  const cleaned = cleanBody(header ? raw.slice(5) : raw, { post: knownRef ? postOf(knownRef) : null });
+  const cleaned = cleanBody(header && !release ? raw.slice(5) : raw, { post: knownRef ? postOf(knownRef) : null });
   const zones = findZones(cleaned);
   const routing = readRouting(cleaned.slice(0, zones.frontEnd).map((l) => l.text));
   const { signature, body, printedNumbers } = readBody(cleaned, zones);
@@ -84,7 +96,9 @@ export function parseCableDetailed(input: string, fileName: string): ParsedCable
     : [];
   const cable: Cable = {
     ref,
-    subject: chooseSubject(header?.subject ?? null, zones.subject?.value ?? null),
+    // A release has no converter's line 2; the SUBJECT's first printed line, which line 2 copies,
+    // stands in for it, so that a subject too long to keep whole still gives its first line.
+    subject: chooseSubject(release ? (zones.subject?.firstLine ?? null) : (header?.subject ?? null), zones.subject?.value ?? null),
     date: header?.date ?? routing.date,
     classification: header?.classification ?? routing.classification,
     origin: header?.origin ?? routing.origin,

@@ -20,8 +20,11 @@ import {
 } from './patterns.js';
 
 export interface Zones {
-  /** The SUBJECT line with its wrapped continuation, as printed ("SUBJECT: ..."). */
-  subject: { text: string; value: string } | null;
+  /**
+   * The SUBJECT line with its wrapped continuation, as printed ("SUBJECT: ..."); `value` without
+   * the label, `firstLine` the label's own line alone (what the converter's header line 2 copies).
+   */
+  subject: { text: string; value: string; firstLine: string } | null;
   /** First line after the front matter and the SUBJECT block. */
   bodyFrom: number;
   /** Lines before this index are where routing metadata (TAGS, DTG, FM) is looked for. */
@@ -44,7 +47,7 @@ export function findZones(lines: readonly Line[]): Zones {
       .map((l) => l.text)
       .join(' ');
     return {
-      subject: { text: printed, value: printed.replace(SUBJECT_LINE, '') },
+      subject: { text: printed, value: printed.replace(SUBJECT_LINE, ''), firstLine: text(subjectAt).replace(SUBJECT_LINE, '') },
       bodyFrom: end,
       frontEnd: Math.max(end, firstNumbered),
     };
