@@ -22,12 +22,10 @@ export interface AskRequest {
 
 /**
  * When to say "no paragraph answers this". Our features cannot tell an on-topic question the cables leave
- * unanswered from one they answer in other words (second session: every rule that caught even 2 of 12 tune
- * unanswerable questions also refused ~10 % of answerable ones). The third session tried "the asked kind of
- * answer (a number, a date, a name) next to what the question names": 10 of 27 tune unanswerables caught for
- * 3 of 146 answerable refused, but on held-out questions 2 of 13 caught for 7 of 73 refused, so it was taken
- * out. The tool abstains only when the best paragraph shares almost nothing with the question.
- * Honest limits: README, Quality.
+ * unanswered from one they answer in other words: every threshold rule on them, and rules on the kind of answer
+ * asked for (a number, a date, a name next to what the question names), refused too many answerable questions
+ * for the unanswerable ones they caught (measured in docs/decisions.md). So the tool abstains only when the
+ * best paragraph shares almost nothing with the question. Honest limits: README, Known limits.
  */
 export function nothingAnswers(f: Ranked['features']): boolean {
   // A follow-up answered next to where the previous answer was ("And what share went of their own
