@@ -2,8 +2,8 @@
  * Cables from any of the layouts people hold them in, through one entry point:
  *
  *   readCables(file): AsyncGenerator<SourceItem>
- *     yields, in file order, { cable, source } for each cable read, or { error } for each file or
- *     row that gave none. A txt file or an HTML page yields one item; a cables.csv yields one
+ *     yields, in file order, { cable, source, warnings? } for each cable read, or { error } for
+ *     each file or row that gave none. A txt file or an HTML page yields one item; a cables.csv yields one
  *     per row, streamed (memory stays flat however large the file). It does not throw for bad
  *     input: an unreadable file, a page that is not a cable page, a CSV that is not a cable
  *     archive, a malformed or truncated row all come out as { error }.
@@ -28,15 +28,15 @@
  */
 
 import { createHash } from 'node:crypto';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { Cable } from '../domain.js';
 import { parseCable } from './cable.js';
 import { parserFailure, readCsvCables, readFailure, type ReadCsvOptions } from './csv.js';
-import { decodeCableBytes } from './decode.js';
 import { CableParseError } from './errors.js';
 import { REF_ID } from './header.js';
 import { parseHtmlCable } from './html.js';
+import { checkCableFileSize, readCableText } from './input.js';
 
 export type SourceKind = 'txt' | 'html' | 'csv';
 
@@ -65,7 +65,11 @@ export interface SourceError {
   reason: string;
 }
 
-export type SourceItem = { cable: Cable; source: CableSource } | { error: SourceError };
+/**
+ * `warnings`: what a person should check although the cable was read (damaged bytes, mixed
+ * encodings; see input.ts), for txt and HTML files.
+ */
+export type SourceItem = { cable: Cable; source: CableSource; warnings?: string[] } | { error: SourceError };
 
 export function describeSourceError(e: SourceError): string {
   return `${e.file}${e.line !== undefined ? ` line ${e.line}` : ''}${e.ref ? ` (${e.ref})` : ''}: ${e.reason}`;
@@ -110,20 +114,24 @@ export async function* readCables(file: string, opts: ReadCsvOptions = {}): Asyn
     yield* readCsvCables(file, opts);
     return;
   }
+  const ref = basename(file).replace(/\.[A-Za-z0-9]+$/, '');
   let bytes: Buffer;
   try {
+    // A large file that is neither a CSV by content nor by name must not be read whole.
+    checkCableFileSize((await stat(file)).size, file);
     bytes = await readFile(file);
   } catch (err) {
-    yield { error: { file, reason: readFailure(err) } };
+    const reason = err instanceof CableParseError ? err.reason : readFailure(err);
+    yield { error: { file, ref: REF_ID.test(ref) ? ref : undefined, reason } };
     return;
   }
   const digest = createHash('sha256').update(bytes).digest('hex');
   try {
-    const text = decodeCableBytes(bytes);
+    const { text, warnings } = readCableText(bytes, file);
     const cable = kind === 'html' ? parseHtmlCable(text, basename(file)) : parseCable(text, basename(file));
-    yield { cable, source: { file, kind, line: 1, digest } };
+    const source: CableSource = { file, kind, line: 1, digest };
+    yield warnings.length > 0 ? { cable, source, warnings } : { cable, source };
   } catch (err) {
-    const ref = basename(file).replace(/\.[A-Za-z0-9]+$/, '');
     yield { error: { file, ref: REF_ID.test(ref) ? ref : undefined, reason: err instanceof CableParseError ? err.reason : parserFailure(err) } };
   }
 }
