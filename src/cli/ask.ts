@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { failUsage, parseArgs, wholeNumber } from './args.js';
 import { openCablechat } from '../cablechat.js';
-import { formatAnswer } from './format.js';
+import { formatAnswer, jsonLine } from './format.js';
 
 const program = new Command('ask')
   .description('Ask the indexed cables a question; prints the cited paragraphs, best first.')
@@ -18,8 +18,8 @@ try {
   // One question: loading the model in this thread is quicker than starting a worker for it.
   const chat = await openCablechat({ indexDir: opts.index, model: opts.model, queryThreads: 0, log: (l) => process.stderr.write(`${l}\n`) });
   const answer = await chat.ask({ question: program.args.join(' '), k: opts.k });
-  process.stdout.write(opts.json ? `${JSON.stringify(answer)}\n` : formatAnswer(answer, process.stdout.isTTY));
+  process.stdout.write(opts.json ? jsonLine(answer) : formatAnswer(answer, process.stdout.isTTY));
   await chat.close();
 } catch (err) {
-  failUsage(err, (l) => process.stderr.write(`${l}\n`));
+  failUsage(err, (l) => process.stderr.write(`${l}\n`), { indexDir: opts.index });
 }

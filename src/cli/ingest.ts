@@ -1,11 +1,15 @@
 /**
  * npm run ingest -- [--index DIR] [--model auto|use-lite|<hf id or folder>] [--threads N] PATH...
- * Exit: 0 all files went in, 1 some were rejected (the rest are indexed), 2 usage error.
+ * Exit: 0 all files went in, 1 some were rejected (the rest are indexed), 2 usage error (a path that does
+ * not exist, a model that cannot load, an index folder that is not writable or a full disk). Warnings
+ * (damaged bytes, two files with one reference id, a symbolic-link loop skipped) leave the status as it is.
  */
 import { Command } from 'commander';
 import { failUsage, parseArgs, wholeNumber } from './args.js';
 import cliProgress from 'cli-progress';
 import { buildIndex } from '../index/index.js';
+import { MissingPathError, missingPaths } from '../index/files.js';
+import { jsonLine, printable } from './format.js';
 
 const program = new Command('ingest')
   .description('Index cable files or folders for asking.')
@@ -24,7 +28,10 @@ async function main() {
     cliProgress.Presets.shades_classic,
   );
   let started = 0;
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const log = (line: string) => process.stderr.write(`${printable(line, true)}\n`);
+  // A mistyped path is a usage error, said before a model is loaded or an index folder made.
+  const missing = missingPaths(program.args);
+  if (missing.length) failUsage(new MissingPathError(missing), log);
   const report = await buildIndex(program.args, {
     indexDir: opts.index,
     model: opts.model,
@@ -42,20 +49,25 @@ async function main() {
     },
   }).catch((err: unknown) => {
     bar.stop();
-    failUsage(err, log);
+    failUsage(err, log, { indexDir: opts.index });
   });
   bar.stop();
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(report)}\n`);
+    process.stdout.write(jsonLine(report));
   } else {
     const lines = [
       `indexed ${report.cables} cable(s), ${report.paragraphs} paragraphs in ${report.seconds.toFixed(1)} s (model ${report.embedder})`,
       `unchanged (skipped): ${report.unchanged}; segments embedded: ${report.embedded}, reused: ${report.reused}`,
       `index now holds ${report.indexed.cables} cables, ${report.indexed.paragraphs} paragraphs`,
     ];
+    // File names and reasons may hold anything a file system allows, newlines and escapes included.
+    if (report.warnings.length) {
+      lines.push(`warnings (${report.warnings.length}):`);
+      for (const w of report.warnings) lines.push(`  ${printable(w.file)}: ${printable(w.message)}`);
+    }
     if (report.rejected.length) {
       lines.push(`rejected ${report.rejected.length} file(s):`);
-      for (const r of report.rejected) lines.push(`  ${r.file}: ${r.reason}`);
+      for (const r of report.rejected) lines.push(`  ${printable(r.file)}: ${printable(r.reason)}`);
     }
     process.stdout.write(`${lines.join('\n')}\n`);
   }

@@ -96,7 +96,7 @@ export function collectFiles(paths: string[]): CollectedFiles {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (explicit && (code === 'ENOENT' || code === 'ENOTDIR')) out.missing.push(p);
-      else if (explicit || isCableName(p)) out.rejected.push({ file: p, reason: `cannot read: ${danglingOr(p, err)}` });
+      else if (explicit || isCableName(p)) out.rejected.push({ file: p, reason: `cannot read the file: ${danglingOr(p, err)}` });
       return;
     }
     if (st.isDirectory()) {
