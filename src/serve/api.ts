@@ -1,13 +1,22 @@
-/** HTTP routes (docs/protocol.md), validated by Fastify's own JSON schemas. */
+/** HTTP routes (docs/protocol.md). The ask body is checked by the same schema as a socket ask. */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Cablechat } from '../cablechat.js';
 import { citationOf } from '../chunk/index.js';
-import type { Filters } from '../domain.js';
 import { INDEX_FORMAT } from '../index/store.js';
-import { filtersSchema, PROTOCOL_VERSION } from './protocol.js';
+import { busyMessages, RETRY_AFTER_SECONDS, type WorkGate } from './limits.js';
+import { checkHttpAsk, MAX_REF_CHARS, PROTOCOL_VERSION } from './protocol.js';
 import { ANSWER_TIMEOUT_MS, AnswerTimeout, withTimeout } from './timeout.js';
 
-export const api: FastifyPluginAsync<{ chat: Cablechat; answerTimeoutMs?: number }> = async (app, { chat, answerTimeoutMs = ANSWER_TIMEOUT_MS }) => {
+/** Past any index anyone will build, and small enough that SQLite never sees a number it cannot hold. */
+export const MAX_OFFSET = 1_000_000_000;
+
+export interface ApiOptions {
+  chat: Cablechat;
+  answerTimeoutMs?: number;
+  gate: WorkGate;
+}
+
+export const api: FastifyPluginAsync<ApiOptions> = async (app, { chat, answerTimeoutMs = ANSWER_TIMEOUT_MS, gate }) => {
   app.get('/api/health', async () => {
     const s = chat.store.stats();
     return {
@@ -26,7 +35,10 @@ export const api: FastifyPluginAsync<{ chat: Cablechat; answerTimeoutMs?: number
       schema: {
         querystring: {
           type: 'object',
-          properties: { offset: { type: 'integer', minimum: 0, default: 0 }, limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 } },
+          properties: {
+            offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 },
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+          },
           additionalProperties: false,
         },
       },
@@ -36,7 +48,8 @@ export const api: FastifyPluginAsync<{ chat: Cablechat; answerTimeoutMs?: number
 
   app.get<{ Params: { ref: string } }>(
     '/api/cables/:ref',
-    { schema: { params: { type: 'object', properties: { ref: { type: 'string', pattern: '^[A-Za-z0-9-]{3,40}$' } }, required: ['ref'] } } },
+    // Every reference id the parser produces matches this (src/parse/header.ts, REF_ID), whatever its length.
+    { schema: { params: { type: 'object', properties: { ref: { type: 'string', pattern: '^[A-Za-z0-9-]+$', maxLength: MAX_REF_CHARS } }, required: ['ref'] } } },
     async (req, reply) => {
       chat.store.sync();
       const cable = chat.store.cable(req.params.ref);
@@ -53,32 +66,22 @@ export const api: FastifyPluginAsync<{ chat: Cablechat; answerTimeoutMs?: number
     },
   );
 
-  app.post<{ Body: { question: string; k?: number; filters?: Filters; history?: string[] } }>(
-    '/api/ask',
-    {
-      schema: {
-        body: {
-          type: 'object',
-          required: ['question'],
-          additionalProperties: false,
-          properties: {
-            question: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' },
-            k: { type: 'integer', minimum: 1, maximum: 20, default: 5 },
-            filters: filtersSchema,
-            history: { type: 'array', maxItems: 20, items: { type: 'string', maxLength: 2000 } },
-          },
-        },
-      },
-    },
-    async (req, reply) => {
-      try {
-        const a = await withTimeout(chat.ask({ question: req.body.question, k: req.body.k, filters: req.body.filters, history: req.body.history }), answerTimeoutMs);
-        return { ...a, citations: a.passages.map((p) => p.citation.label) };
-      } catch (err) {
-        if (!(err instanceof AnswerTimeout)) throw err;
-        req.log.error({ ms: err.ms }, 'answering timed out');
-        return reply.code(503).send({ error: err.message });
-      }
-    },
-  );
+  app.post('/api/ask', async (req, reply) => {
+    const checked = checkHttpAsk(req.body);
+    if (!checked.ok) return reply.code(400).send({ error: checked.problem });
+    if (!gate.tryAcquire()) {
+      return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send({ error: busyMessages.global(), code: 'busy' });
+    }
+    try {
+      const { question, k, filters, history } = checked.value;
+      const a = await withTimeout(chat.ask({ question, k: k ?? 5, filters, history }), answerTimeoutMs);
+      return { ...a, citations: a.passages.map((p) => p.citation.label) };
+    } catch (err) {
+      if (!(err instanceof AnswerTimeout)) throw err;
+      req.log.error({ ms: err.ms }, 'answering timed out');
+      return reply.code(503).send({ error: err.message, code: 'timeout' });
+    } finally {
+      gate.release();
+    }
+  });
 };

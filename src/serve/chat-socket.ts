@@ -1,63 +1,121 @@
 /**
  * The chat WebSocket (protocol v1, docs/protocol.md) as a Fastify plugin.
- * Every failure is answered with an error message on the same socket; nothing a client sends closes it.
+ * Every failure is answered with an error message on the same socket; nothing a client sends closes it,
+ * except a frame over the hard size cap and a client that stops reading what it asked for.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { Cablechat } from '../cablechat.js';
-import type { Filters } from '../domain.js';
-import { PROTOCOL_VERSION } from './protocol.js';
-import { checkAsk } from './protocol.js';
+import { busyMessages, type Limits, type WorkGate } from './limits.js';
+import { checkSocketAsk, echoId, MAX_FRAME_BYTES, PROTOCOL_VERSION, type SocketAsk } from './protocol.js';
 import { ANSWER_TIMEOUT_MS, AnswerTimeout, withTimeout } from './timeout.js';
 
-type Ask = { id: string; question: string; k?: number; filters?: Filters; history?: string[] };
-
-export const MAX_FRAME_BYTES = 16 * 1024;
 /** Earlier questions kept per socket; a follow-up only ever needs the last few. */
 const HISTORY_LIMIT = 8;
 
-export const chatSocket: FastifyPluginAsync<{ chat: Cablechat; answerTimeoutMs?: number }> = async (app, { chat, answerTimeoutMs = ANSWER_TIMEOUT_MS }) => {
+/** Close code for a client that does not read (1008, policy violation), with a reason it can log. */
+export const CLOSE_NOT_READING = 1008;
+
+export interface ChatSocketOptions {
+  chat: Cablechat;
+  answerTimeoutMs?: number;
+  limits: Limits;
+  gate: WorkGate;
+}
+
+export const chatSocket: FastifyPluginAsync<ChatSocketOptions> = async (app, { chat, answerTimeoutMs = ANSWER_TIMEOUT_MS, limits, gate }) => {
   app.get('/ws', { websocket: true }, (socket: WebSocket, req) => {
     const history: string[] = [];
+    // Questions on one socket are answered in order, so a follow-up always sees the turn before it.
+    const waiting: SocketAsk[] = [];
+    let answering = false;
+    let closed = false;
+    let awaitingDrain = false;
+    const tcp: Socket = req.raw.socket;
+
     const send = (msg: object) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));
+      if (closed || socket.readyState !== socket.OPEN) return;
+      socket.send(JSON.stringify(msg));
+      if (socket.bufferedAmount > limits.hardBufferedBytes) {
+        closed = true;
+        dropWaiting();
+        req.log.warn({ buffered: socket.bufferedAmount }, 'closing a socket that does not read');
+        socket.close(CLOSE_NOT_READING, 'Not reading: too many unread messages. Read answers before asking more.');
+      }
     };
+    const error = (id: string | null, code: string, message: string) => send({ type: 'error', id, code, message });
+
+    function dropWaiting() {
+      for (let n = waiting.splice(0).length; n > 0; n--) gate.release();
+    }
+
+    socket.on('close', () => {
+      closed = true;
+      // Nobody is left to read these answers: computing them would only delay everyone else's.
+      dropWaiting();
+    });
+
     const stats = chat.store.stats();
     send({ type: 'hello', protocol: PROTOCOL_VERSION, embedder: chat.embedder.id, cables: stats.cables, paragraphs: stats.paragraphs });
-    // Questions on one socket are answered in order, so a follow-up always sees the turn before it.
-    let queue = Promise.resolve();
 
     socket.on('message', (data, isBinary) => {
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
       if (size > MAX_FRAME_BYTES) {
-        return send({ type: 'error', id: null, code: 'too_large', message: `Frame of ${size} bytes is larger than the ${MAX_FRAME_BYTES}-byte limit; send a shorter question.` });
+        return error(null, 'too_large', `Frame of ${size} bytes is larger than the ${MAX_FRAME_BYTES}-byte limit; send a shorter question or history.`);
       }
-      if (isBinary) return send({ type: 'error', id: null, code: 'bad_request', message: 'Binary frames are not understood; send JSON text.' });
+      if (isBinary) return error(null, 'bad_request', 'Binary frames are not understood; send JSON text.');
       let msg: unknown;
       try {
         msg = JSON.parse(data.toString());
       } catch {
-        return send({ type: 'error', id: null, code: 'bad_json', message: 'The frame is not valid JSON. Send one JSON object per frame, e.g. {"type":"ask","id":"1","question":"…"}.' });
+        return error(null, 'bad_json', 'The frame is not valid JSON. Send one JSON object per frame, e.g. {"type":"ask","id":"1","question":"…"}.');
       }
-      const id = typeof (msg as { id?: unknown })?.id === 'string' ? (msg as { id: string }).id : null;
-      const type = (msg as { type?: unknown })?.type;
+      const id = echoId(msg);
       if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
-        return send({ type: 'error', id, code: 'bad_request', message: 'A message must be a JSON object with a "type".' });
+        return error(null, 'bad_request', 'A message must be a JSON object with a "type".');
       }
+      const type = (msg as { type?: unknown }).type;
       if (type === 'reset') {
         history.length = 0;
         return send({ type: 'reset', id });
       }
       if (type !== 'ask') {
-        return send({ type: 'error', id, code: 'unknown_type', message: `Unknown message type ${JSON.stringify(type)}; this server understands "ask" and "reset" (protocol ${PROTOCOL_VERSION}).` });
+        return error(id, 'unknown_type', `Unknown message type ${JSON.stringify(type) ?? 'undefined'}; this server understands "ask" and "reset" (protocol ${PROTOCOL_VERSION}).`);
       }
-      const problem = checkAsk(msg);
-      if (problem) return send({ type: 'error', id, code: 'bad_request', message: problem });
-      const ask = msg as Ask;
-      queue = queue.then(() => answerOne(ask));
+      const checked = checkSocketAsk(msg);
+      if (!checked.ok) return error(id, 'bad_request', checked.problem);
+      // Refused at once rather than queued: a bounded wait is the only kind a client can plan around.
+      if (waiting.length + (answering ? 1 : 0) >= limits.perSocket) return error(id, 'busy', busyMessages.socket(limits.perSocket));
+      if (socket.bufferedAmount > limits.softBufferedBytes) return error(id, 'busy', busyMessages.unread());
+      if (!gate.tryAcquire()) return error(id, 'busy', busyMessages.global());
+      waiting.push(checked.value);
+      pump();
     });
 
-    async function answerOne(ask: Ask) {
+    /** Starts the next waiting question unless one is running or the client has not read the last answers. */
+    function pump() {
+      if (answering || closed || waiting.length === 0) return;
+      if (socket.bufferedAmount > limits.softBufferedBytes) {
+        if (!awaitingDrain) {
+          awaitingDrain = true;
+          tcp.once('drain', () => {
+            awaitingDrain = false;
+            pump();
+          });
+        }
+        return;
+      }
+      const ask = waiting.shift()!;
+      answering = true;
+      void answerOne(ask).finally(() => {
+        answering = false;
+        gate.release();
+        pump();
+      });
+    }
+
+    async function answerOne(ask: SocketAsk) {
       const t0 = performance.now();
       if (ask.history) history.splice(0, history.length, ...ask.history.slice(-HISTORY_LIMIT));
       try {
@@ -75,10 +133,10 @@ export const chatSocket: FastifyPluginAsync<{ chat: Cablechat; answerTimeoutMs?:
       } catch (err) {
         if (err instanceof AnswerTimeout) {
           req.log.error({ ms: err.ms }, 'answering timed out');
-          return send({ type: 'error', id: ask.id, code: 'timeout', message: err.message });
+          return error(ask.id, 'timeout', err.message);
         }
         req.log.error({ err }, 'answering failed');
-        send({ type: 'error', id: ask.id, code: 'internal', message: `The server failed to answer this question (${(err as Error).message}). Try again; the connection is still open.` });
+        error(ask.id, 'internal', 'The server failed to answer this question; its log says why. Try again; the connection is still open.');
       }
     }
   });

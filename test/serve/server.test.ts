@@ -131,7 +131,8 @@ describe('WebSocket protocol', () => {
       [{ type: 'ask', id: 'm1' }, 'bad_request', 'm1'],
       [{ type: 'ask', id: 'e1', question: '   ' }, 'bad_request', 'e1'],
       [{ type: 'ask', id: 'k1', question: 'hi', k: 500 }, 'bad_request', 'k1'],
-      [{ type: 'ask', id: 'big', question: 'x'.repeat(40_000) }, 'too_large', null],
+      [{ type: 'ask', id: 'long', question: 'x'.repeat(2001) }, 'bad_request', 'long'],
+      [{ type: 'ask', id: 'big', question: 'x'.repeat(300_000) }, 'too_large', null],
     ];
     for (const [frame, code, id] of cases) {
       const before = c.messages.length;
