@@ -79,7 +79,7 @@ function kindOf(st: Stats): string {
 }
 
 /**
- * Files named are taken as they are; folders contribute their .txt and extension-less files, hidden ones
+ * Files named are taken as they are; folders contribute their .txt, extension-less, .html/.htm and .csv files, hidden ones
  * left out. Folders are walked by their real path and each is read once, so a symbolic link back to a
  * parent is skipped (with a warning) instead of walked until the path is too long.
  */
@@ -87,7 +87,7 @@ export function collectFiles(paths: string[]): CollectedFiles {
   const out: CollectedFiles = { files: [], missing: [], rejected: [], warnings: [] };
   const dirsRead = new Map<string, string>(); // real path → the path it was first read as
   const filesTaken = new Set<string>(); // real paths
-  const isCableName = (p: string) => ['.txt', ''].includes(extname(p).toLowerCase());
+  const isCableName = (p: string) => ['.txt', '', '.html', '.htm', '.csv'].includes(extname(p).toLowerCase());
 
   const walk = (p: string, explicit: boolean, ancestors: Set<string>) => {
     let st: Stats;

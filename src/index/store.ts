@@ -284,6 +284,15 @@ export class IndexStore {
     return row?.ref ?? null;
   }
 
+  hasVector(hash: string): boolean {
+    return this.sql('SELECT 1 FROM vectors WHERE hash = ?').pluck().get(hash) !== undefined;
+  }
+
+  /** The file (absolute path) an indexed cable was read from. */
+  fileOf(ref: string): string | null {
+    return (this.sql('SELECT file FROM cables WHERE ref = ?').pluck().get(ref) as string | undefined) ?? null;
+  }
+
   /** Which of these segment hashes already have a stored vector. */
   cachedHashes(hashes: string[]): Set<string> {
     const have = new Set<string>();
