@@ -11,12 +11,13 @@
  *
  * Skipped, with a message, when ../shared/corpus is not there.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { citationOf } from '../../src/chunk/index.js';
 import type { Cable, Paragraph } from '../../src/domain.js';
+import { CsvSplitter } from '../../src/parse/csv.js';
 import { readCables, type SourceItem } from '../../src/parse/index.js';
 
 const corpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
@@ -173,6 +174,20 @@ describe.skipIf(!present)(
       expect(differences, `${differences.length} differences:\n${differences.join('\n')}`).toEqual([]);
       // An exception that no longer happens is removed, not left to excuse a future difference.
       expect([...seen].sort()).toEqual(Object.keys(ALLOWED).sort());
+    });
+
+    it('splits the CSV into the same rows when its quotes are escaped as \\" instead of doubled', () => {
+      const rows = (bytes: Uint8Array) => {
+        const s = new CsvSplitter();
+        return [...s.push(bytes), ...s.end()].map((i) => ('record' in i ? i.record.fields : i.error.reason));
+      };
+      const doubled = readFileSync(csvFile);
+      const original = rows(doubled);
+      const backslashed = original
+        .map((f) => `${(f as string[]).map((x) => `"${x.replace(/"/g, '\\"')}"`).join(',')}\n`)
+        .join('');
+      expect(original).toHaveLength(1295);
+      expect(rows(Buffer.from(backslashed, 'utf8'))).toEqual(original);
     });
 
     it('keeps the CSV\'s referenced cables as reference ids, and leaves txt and HTML without a list', () => {

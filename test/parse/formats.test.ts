@@ -92,6 +92,12 @@ describe('cables.csv: splitting rows', () => {
     const csv = [row(1, 'saved as C:\\CABLES\\'), row(2, 'he said \\"no.\\"'), row(3, 'path C:\\'), ''].join('\n');
     const got = fieldsOf(split(csv)) as string[][];
     expect(got.map((f) => f[7])).toEqual(['saved as C:\\CABLES\\', 'he said "no."', 'path C:\\']);
+    // A \" at a line's end is an inner quote when the next line is not a row start, blank or not.
+    const wrapped = row(4, 'work out \\"a\nreasonable solution.\\"\n\nInvestor Concerns\n\\"Quoted\\"\n');
+    expect((fieldsOf(split(`${wrapped}\n${row(5, 'x')}\n`)) as string[][]).map((f) => f[7])).toEqual([
+      'work out "a\nreasonable solution."\n\nInvestor Concerns\n"Quoted"\n',
+      'x',
+    ]);
     // Inner columns too: a backslash then the next field's opening quote.
     const inner = '"1","05/03/2009 15:30","09X1","Embassy\\","C","","R","B"\n';
     expect((fieldsOf(split(inner)) as string[][])[0]).toEqual(['1', '05/03/2009 15:30', '09X1', 'Embassy\\', 'C', '', 'R', 'B']);
