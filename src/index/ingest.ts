@@ -412,7 +412,7 @@ class EmbedPipeline {
     while (this.chunks[0] && this.chunks[0].left === 0) this.ready.push(...this.chunks.shift()!.items);
     if (!this.ready.length) return;
     const since = performance.now() - this.lastCommitEnd;
-    if (!force && since < Math.max(this.commitEvery, this.lastCommitTook / COMMIT_SHARE)) return;
+    if (!force && this.commitEvery > 0 && since < Math.max(this.commitEvery, this.lastCommitTook / COMMIT_SHARE)) return;
     const t = performance.now();
     const items = this.ready;
     this.ready = [];
