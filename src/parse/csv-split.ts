@@ -224,6 +224,7 @@ export class CsvSplitter {
     while (j < buf.length && buf[j] !== COMMA && buf[j] !== LF) j++;
     this.append(this.pos, j);
     this.pos = j;
+    if (this.tooLong()) return true;
     if (j >= buf.length) return false;
     this.pos = j + 1;
     if (buf[j] === COMMA) {

@@ -108,6 +108,14 @@ describe('cables.csv: splitting rows', () => {
     expect((fieldsOf(split(csv)) as string[][])[0]![7]).toBe('a \\"quoted" word');
   });
 
+  it('gives up on a row longer than one cable can be, instead of holding it all in memory', () => {
+    const big = Buffer.alloc(6 * 1024 * 1024, 'a');
+    const items = split(Buffer.concat([Buffer.from('"1","05/03/2009 15:30","09X1","O","C","","R","'), big, Buffer.from('"\nmore\n')]), [100_000, 3_000_000]);
+    expect(fieldsOf(items)).toEqual([{ error: expect.stringMatching(/^the row runs past 5 MB, the limit for one cable, .*line 2 after it, up to the next row, was skipped$/) }]);
+    const unquoted = split(Buffer.concat([big, Buffer.from('\n')]));
+    expect(fieldsOf(unquoted)).toEqual([{ error: expect.stringMatching(/^the row runs past 5 MB/) }]);
+  });
+
   it('reads Windows-1252 rows (the pilcrow as byte 0xB6) and UTF-8 rows in one file', () => {
     const latin = Buffer.concat([
       Buffer.from('"1","05/03/2009 15:30","09X1","O","C","","R","'),
