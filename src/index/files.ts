@@ -6,10 +6,8 @@
  * with no output), links to nowhere, named pipes that block whoever opens them, and files of any
  * size. None of these may stop the other files from going in, and each must be named with a reason.
  */
-import Database from 'better-sqlite3';
-import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { extname, join } from 'node:path';
-import { CableParseError, checkCableFileSize } from '../parse/index.js';
 import { IndexError } from './errors.js';
 import type { Rejection } from './ingest.js';
 
@@ -156,54 +154,4 @@ function danglingOr(p: string, err: unknown): string {
     }
   }
   return fsReason(err);
-}
-
-/**
- * One file's bytes, or why it cannot be used. The size is checked on the open file before reading, so a
- * 60 MB file is refused without loading it, and a file that is not regular (it became a pipe since it was
- * listed) is never read.
- */
-export function readFileChecked(file: string): { bytes: Buffer } | { reason: string } {
-  let fd: number;
-  try {
-    // Non-blocking, so a named pipe that took a file's place is refused instead of waited on forever.
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (err) {
-    return { reason: `cannot read: ${fsReason(err)}` };
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return { reason: `${kindOf(st)}, not a file: cannot be read as a cable` };
-    checkCableFileSize(st.size, file);
-    return { bytes: readFileSync(fd) };
-  } catch (err) {
-    if (err instanceof CableParseError) return { reason: err.reason };
-    return { reason: `cannot read: ${fsReason(err)}` };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * The file each already-indexed cable was read from, to name it when another file replaces the cable.
- * Read on a connection of its own because the store does not expose the column.
- */
-export function indexedFiles(indexDir: string): { fileOf(ref: string): string | null; close(): void } {
-  let db: Database.Database | null = null;
-  try {
-    db = new Database(join(indexDir, 'cables.db'), { readonly: true, fileMustExist: true });
-  } catch {
-    db = null;
-  }
-  const get = db?.prepare('SELECT file FROM cables WHERE ref = ?');
-  return {
-    fileOf: (ref) => {
-      try {
-        return ((get?.get(ref) as { file: string } | undefined)?.file ?? null) || null;
-      } catch {
-        return null;
-      }
-    },
-    close: () => db?.close(),
-  };
 }
