@@ -57,11 +57,6 @@ export function parseHtmlCable(html: string, fileName: string): Cable {
   );
 }
 
-/** Whether a page is the release's cable page, without parsing it: for sniffing. */
-export function looksLikeCablePage(html: string): boolean {
-  return findCableTable(html) !== null;
-}
-
 /** The first <table> whose header cells include "Reference ID". */
 function findCableTable(html: string): { html: string; end: number } | null {
   for (const m of html.matchAll(/<table\b[^>]*>([\s\S]*?)<\/table\s*>/gi)) {
