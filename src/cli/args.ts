@@ -61,7 +61,10 @@ const DENIED = new Set(['EACCES', 'EPERM']);
 export function fileSystemProblem(err: unknown, indexDir?: string): string | null {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return null;
-  const path = (err as NodeJS.ErrnoException).path;
+  // A port or host problem has codes like a file's (EACCES for port 80) but is not about the index.
+  const e = err as NodeJS.ErrnoException & { address?: unknown; port?: unknown };
+  if (e.address !== undefined || e.port !== undefined || ['listen', 'bind', 'connect', 'getaddrinfo', 'accept'].includes(e.syscall ?? '')) return null;
+  const path = e.path;
   const inIndex = !indexDir || !path || `${resolve(path)}${sep}`.startsWith(`${resolve(indexDir)}${sep}`);
   const what = indexDir && inIndex ? `the index folder ${indexDir}` : path ?? 'a file';
   const disk = indexDir ?? path ?? '.';
@@ -71,6 +74,9 @@ export function fileSystemProblem(err: unknown, indexDir?: string): string | nul
   if (FULL.has(code)) return full(code);
   if (READ_ONLY.has(code)) return readOnly(code);
   if (DENIED.has(code) || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM') return denied(code);
+  if ((code === 'EEXIST' && (err as NodeJS.ErrnoException).syscall === 'mkdir') || code === 'ENOTDIR') {
+    return `${what} cannot be made: ${code === 'EEXIST' ? `${path ?? 'it'} is a file, not a folder` : `part of ${path ?? 'its path'} is a file, not a folder`} (${code}). Give --index a folder (it is made when missing).`;
+  }
   // A recursive mkdir reports ENOENT whatever stopped it; the nearest folder that exists says why.
   if (code === 'ENOENT' && (err as NodeJS.ErrnoException).syscall === 'mkdir' && path) {
     const why = whyNotWritable(path);

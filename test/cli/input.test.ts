@@ -16,7 +16,12 @@ const tmp = () => {
   dirs.push(d);
   return d;
 };
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const mounts: string[] = [];
+// Here rather than in the describe that mounts: a suite whose tests are all filtered out runs no hooks.
+afterAll(() => {
+  for (const m of mounts) execFileSync('umount', [m]);
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 const run = (cmd: string, args: string[], extra: SpawnSyncOptions = {}) =>
   spawnSync(TSX, [join(ROOT, 'src', 'cli', `${cmd}.ts`), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, ...extra }) as ReturnType<typeof spawnSync> & {
     stdout: string;
@@ -131,18 +136,36 @@ describe('cli: paths and folders', () => {
   });
 });
 
+describe('cli: an --index that cannot be a folder', () => {
+  // Before: a stack trace from mkdir (EEXIST, ENOTDIR) and exit 7.
+  it('a file where the index folder should be: one line, exit 2', () => {
+    const dir = tmp();
+    const file = join(dir, 'notes');
+    writeFileSync(file, 'not a folder\n');
+    writeFileSync(join(dir, '09PHNOMPENH650.txt'), tinyCable('09PHNOMPENH650', ['Never indexed.']));
+    const cases: [string, string][] = [
+      [file, `${file} is a file, not a folder (EEXIST)`],
+      [join(file, 'index'), `part of ${join(file, 'index')} is a file, not a folder (ENOTDIR)`],
+    ];
+    for (const [index, why] of cases) {
+      const r = run('ingest', ['--index', index, '--model', 'use-lite', join(dir, '09PHNOMPENH650.txt')]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`error: the index folder ${index} cannot be made: ${why}. Give --index a folder (it is made when missing).`);
+      noStack(r.stderr);
+    }
+  });
+});
+
 describe('cli: a full disk and a read-only index folder', () => {
   const mnt = tmp();
   let mounted = false;
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mnt], { stdio: 'ignore' });
+    mounts.push(mnt);
     mounted = true;
   } catch (err) {
     console.warn(`skipping the full-disk and read-only tests: cannot mount a 2 MB tmpfs here (${(err as Error).message.split('\n')[0]}); they need root`);
   }
-  afterAll(() => {
-    if (mounted) execFileSync('umount', [mnt]);
-  });
   const src = tmp();
   writeFileSync(join(src, '09PHNOMPENH640.txt'), tinyCable('09PHNOMPENH640', ['The ferry at Kep carries 120 cars a day.', ...FILLER]));
   writeFileSync(join(src, '09PHNOMPENH641.txt'), tinyCable('09PHNOMPENH641', ['The bridge at Kratie opened in March.', ...FILLER.map((p) => `${p} Again.`)]));
