@@ -106,8 +106,13 @@ describe('cli: paths and folders', () => {
     expect(existsSync(index)).toBe(false);
   });
 
+  // Permissions do not stop root: as root, the ingest runs as "nobody", when this machine lets it.
+  const asRoot = process.getuid?.() === 0;
+  const canBeNobody = !asRoot || spawnSync(process.execPath, ['-e', ''], { uid: 65534, gid: 65534 }).status === 0;
+  if (!canBeNobody) console.warn('skipping the unreadable-folder test: running as root and cannot start a process as nobody (entries that cannot be read are still tested, as a dangling link and a named pipe, in test/index/input-files.test.ts)');
+
   // Before: the walk threw on the unreadable folder: a stack trace, exit 1, and nothing indexed.
-  it('an unreadable folder is rejected with its reason, the rest is indexed, exit 1', () => {
+  it.skipIf(!canBeNobody)('an unreadable folder is rejected with its reason, the rest is indexed, exit 1', () => {
     const base = tmp();
     const src = join(base, 'src');
     mkdirSync(join(src, 'locked'), { recursive: true });
@@ -116,8 +121,6 @@ describe('cli: paths and folders', () => {
     writeFileSync(join(src, 'unreadable.txt'), tinyCable('09PHNOMPENH632', ['Out of reach too.']));
     chmodSync(join(src, 'locked'), 0o000);
     chmodSync(join(src, 'unreadable.txt'), 0o000);
-    // Permissions do not stop root: as root, run the ingest as "nobody" (the folders are opened for it).
-    const asRoot = process.getuid?.() === 0;
     const user: SpawnSyncOptions = asRoot ? { uid: 65534, gid: 65534, env: { ...process.env, HOME: base } } : {};
     if (asRoot) {
       chmodSync(base, 0o755);
