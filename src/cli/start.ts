@@ -1,38 +1,87 @@
 /**
- * npm start [-- --port 3000 --host 127.0.0.1 --index index --cables data/cables --model auto]
- * Environment: PORT, HOST, CABLECHAT_INDEX, CABLECHAT_CABLES, CABLECHAT_MODEL (flags win).
+ * npm start [-- --port 3000 --host 127.0.0.1 --index index --cables data/cables --model auto
+ *               --allow-host NAME --allow-origin ORIGIN]
+ * Environment: PORT, HOST, CABLECHAT_INDEX, CABLECHAT_CABLES, CABLECHAT_MODEL, CABLECHAT_ALLOW_HOSTS,
+ * CABLECHAT_ALLOW_ORIGINS (flags win).
  * First run: builds the web app (again whenever web/ changed) and indexes the cables folder (the bundled seed)
  * when there is no index.
  */
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { failUsage, parseArgs, wholeNumber } from './args.js';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openCablechat } from '../cablechat.js';
 import { buildIndex } from '../index/index.js';
+import { normalizeOrigin, splitHost } from '../serve/guard.js';
 import { buildServer, SERVER_QUERY_THREADS } from '../serve/index.js';
+import { checkListen, exposureNotice, ListenError, listenProblem } from '../serve/listen.js';
 import { ensureWebApp } from '../serve/web-app.js';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
 const env = process.env;
+
+/** Repeatable, comma-separated list option. */
+const list = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+
+function hostName(value: string): string {
+  if (splitHost(value) === null) throw new CommanderError(2, 'usage', `--allow-host (or CABLECHAT_ALLOW_HOSTS) takes a host name or address, optionally with :port (e.g. chat.example.org or 192.168.1.5:3000), got "${value}"`);
+  return value;
+}
+function origin(value: string): string {
+  if (normalizeOrigin(value) === null || value === 'null') {
+    throw new CommanderError(2, 'usage', `--allow-origin (or CABLECHAT_ALLOW_ORIGINS) takes an origin, scheme://host[:port] with no path (e.g. https://chat.example.org), got "${value}"`);
+  }
+  return value;
+}
+
 const program = new Command('start')
   .description('Serve the cablechat web chat and API.')
   .option('--port <n>', 'port', wholeNumber('--port', 0, 65535), Number(env.PORT ?? 3000))
-  .option('--host <host>', 'address to listen on', env.HOST ?? '127.0.0.1')
+  .option('--host <host>', 'address to listen on (127.0.0.1: this machine only; 0.0.0.0: every network interface)', env.HOST ?? '127.0.0.1')
   .option('--index <dir>', 'index folder', env.CABLECHAT_INDEX ?? join(root, 'index'))
   .option('--cables <dir>', 'cables to index when the index does not exist yet', env.CABLECHAT_CABLES ?? join(root, 'data', 'cables'))
   .option('--model <model>', 'auto | use-lite | Hugging Face id | model folder', env.CABLECHAT_MODEL ?? 'auto')
+  .option('--allow-host <name>', 'another name the server answers to, e.g. chat.example.org (repeatable, or comma-separated)', list)
+  .option('--allow-origin <origin>', 'a site whose pages may use this server, e.g. https://chat.example.org (repeatable, or comma-separated)', list)
   .option('--verbose', 'log every HTTP request');
 
 parseArgs(program);
-const opts = program.opts<{ port: number; host: string; index: string; cables: string; model: string; verbose?: boolean }>();
+const opts = program.opts<{
+  port: number;
+  host: string;
+  index: string;
+  cables: string;
+  model: string;
+  allowHost?: string[];
+  allowOrigin?: string[];
+  verbose?: boolean;
+}>();
 const port = opts.port;
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  process.stderr.write(`error: PORT must be a whole number from 0 to 65535, got "${env.PORT}"\n`);
+const log = (l: string) => process.stderr.write(`${l}\n`);
+function usage(message: string): never {
+  log(`error: ${message}`);
   process.exit(2);
 }
-const log = (l: string) => process.stderr.write(`${l}\n`);
+if (!Number.isInteger(port) || port < 0 || port > 65535) usage(`PORT must be a whole number from 0 to 65535, got "${env.PORT}"`);
+
+let allowedHosts: string[];
+let allowedOrigins: string[];
+try {
+  allowedHosts = (opts.allowHost ?? list(env.CABLECHAT_ALLOW_HOSTS ?? '')).map(hostName);
+  allowedOrigins = (opts.allowOrigin ?? list(env.CABLECHAT_ALLOW_ORIGINS ?? '')).map(origin);
+} catch (err) {
+  usage((err as Error).message);
+}
+
+try {
+  const addresses = await checkListen(opts.host, port);
+  const notice = exposureNotice(opts.host, addresses);
+  if (notice) log(notice);
+} catch (err) {
+  if (err instanceof ListenError) usage(err.message);
+  throw err;
+}
 
 const webRoot = await ensureWebApp(join(root, 'web'), log);
 
@@ -43,7 +92,7 @@ try {
     log(`indexed ${r.indexed.cables} cable(s), ${r.indexed.paragraphs} paragraphs${r.rejected.length ? `; rejected: ${r.rejected.map((x) => `${x.file} (${x.reason})`).join('; ')}` : ''}`);
   }
   const chat = await openCablechat({ indexDir: opts.index, model: opts.model, log, queryThreads: SERVER_QUERY_THREADS });
-  const app = await buildServer({ chat, webRoot, logger: { level: 'info' }, logRequests: opts.verbose });
+  const app = await buildServer({ chat, webRoot, logger: { level: 'info' }, logRequests: opts.verbose, allowedHosts, allowedOrigins });
   const shutdown = async (signal: string) => {
     log(`${signal}: closing connections…`);
     await app.close();
@@ -52,9 +101,17 @@ try {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  const address = await app.listen({ port, host: opts.host });
+  let address: string;
+  try {
+    address = await app.listen({ port, host: opts.host });
+  } catch (err) {
+    // Taken between the check above and now: the same one line, not a stack.
+    const problem = listenProblem(err, opts.host, port);
+    if (problem) usage(problem.message);
+    throw err;
+  }
   const s = chat.store.stats();
   log(`cablechat is serving ${s.cables} cable(s), ${s.paragraphs} paragraphs at ${address.replace('127.0.0.1', 'localhost')}`);
 } catch (err) {
-  failUsage(err, log);
+  failUsage(err, log, { indexDir: opts.index });
 }

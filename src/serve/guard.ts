@@ -36,7 +36,7 @@ const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'];
 
 /** "Example.ORG:3000" → { name: "example.org", port: "3000" }; "[::1]:80" → { name: "::1", port: "80" }. */
 export function splitHost(host: string): { name: string; port: string | null } | null {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/.exec(host.trim());
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9._-]+))(?::(\d{1,5}))?$/.exec(host.trim());
   if (!m) return null;
   return { name: (m[1] ?? m[2] ?? '').toLowerCase().replace(/\.$/, ''), port: m[3] ?? null };
 }
