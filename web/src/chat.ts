@@ -214,8 +214,8 @@ export class Chat {
   }
 
   private onError(turn: Turn, message: ErrorMessage): void {
-    // An internal failure or a timeout may pass; a rejected request would only be rejected again.
-    this.fail(turn, `${message.message} (${message.code})`, message.code === 'internal' || message.code === 'timeout');
+    // An internal failure, a timeout or a busy server may pass; a rejected request would only be rejected again.
+    this.fail(turn, `${message.message} (${message.code})`, message.code === 'internal' || message.code === 'timeout' || message.code === 'busy');
   }
 
   private fail(turn: Turn, text: string, retryable: boolean): void {
