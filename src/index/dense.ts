@@ -28,23 +28,37 @@ export function hnswFile(dir: string, gen: number): string {
   return join(dir, `dense-${gen}.hnsw`);
 }
 
-export function emptyHnsw(dimensions: number, capacity: number): Hnsw {
-  const index = new HierarchicalNSW('cosine', dimensions);
+/**
+ * What the graph holds: full vectors compared by cosine, or projected ones compared by inner product
+ * (projection.ts). Recorded in the index (meta `dense`), since a file can only be read with its own.
+ */
+export interface DenseLayout {
+  space: 'cosine' | 'ip';
+  dims: number;
+  projection: string | null;
+}
+
+export function sameLayout(a: DenseLayout, b: DenseLayout): boolean {
+  return a.space === b.space && a.dims === b.dims && a.projection === b.projection;
+}
+
+export function emptyHnsw(layout: DenseLayout, capacity: number): Hnsw {
+  const index = new HierarchicalNSW(layout.space, layout.dims);
   index.initIndex({ maxElements: Math.max(16, capacity), m: M, efConstruction: EF_CONSTRUCTION, randomSeed: 42 });
   return index;
 }
 
 /** Throws hnswlib's own error for a truncated or foreign file; callers turn it into a message. */
-export function readHnsw(file: string, dimensions: number): Hnsw {
-  const index = new HierarchicalNSW('cosine', dimensions);
+export function readHnsw(file: string, layout: DenseLayout): Hnsw {
+  const index = new HierarchicalNSW(layout.space, layout.dims);
   index.readIndexSync(file);
   index.setEf(EF_SEARCH);
   return index;
 }
 
 /** Off the event loop (hnswlib reads on libuv's thread pool): a server keeps answering while it loads. */
-export async function readHnswAsync(file: string, dimensions: number): Promise<Hnsw> {
-  const index = new HierarchicalNSW('cosine', dimensions);
+export async function readHnswAsync(file: string, layout: DenseLayout): Promise<Hnsw> {
+  const index = new HierarchicalNSW(layout.space, layout.dims);
   await index.readIndex(file);
   index.setEf(EF_SEARCH);
   return index;

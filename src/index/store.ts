@@ -21,9 +21,12 @@ import {
   readHnswAsync,
   reconcile,
   removeOtherHnsw,
+  sameLayout,
   writeHnsw,
+  type DenseLayout,
   type Hnsw,
 } from './dense.js';
+import { project, projectionFor, type Projection } from './projection.js';
 import { IndexError, rebuildCommand } from './errors.js';
 import { crashPoint } from './faults.js';
 
@@ -33,6 +36,8 @@ export const INDEX_FORMAT = 1;
 const DB_FILE = 'cables.db';
 /** Above this many segments a reader does not hold every vector in memory to stand in for a missing HNSW. */
 const EXACT_SCAN_LIMIT = 500_000;
+/** Candidates taken from a projected graph per result wanted, before ranking by full vectors. */
+const RERANK_FACTOR = 2;
 
 export interface EmbedderInfo {
   id: string;
@@ -106,6 +111,12 @@ export interface SegmentWithoutVector {
   text: string;
 }
 
+/** A graph loaded for reading, with what its points are (projected or not). */
+interface LoadedDense {
+  index: Hnsw;
+  projection: Projection | null;
+}
+
 export class IndexStore {
   readonly dir: string;
   readonly embedder: EmbedderInfo;
@@ -119,7 +130,7 @@ export class IndexStore {
   private synced = -1;
   /** Changes whenever what this handle reads changes (a commit, or the index re-opened): callers key caches on it. */
   private view = 0;
-  private denseIndex: Hnsw | ExactScan | null = null;
+  private denseIndex: LoadedDense | ExactScan | null = null;
   private denseGeneration = -1;
   private denseLoading: number | null = null;
   private warned = new Set<string>();
@@ -325,8 +336,11 @@ export class IndexStore {
    * by changing only what these cables change, then one SQLite transaction. Readers see either the old index
    * or the new one, never a mix, and never a generation without its HNSW file (dense.ts).
    */
-  commitCables(items: CommitItem[]): void {
+  commitCables(items: CommitItem[], opts: { rebuild?: boolean } = {}): void {
     const gen = this.generation();
+    const { layout, projection } = this.wantedLayout();
+    // Another layout (a new projection, or an index from before projections) is a fresh build, never a patch.
+    const fresh = opts.rebuild || !sameLayout(this.layout(), layout);
     const next = gen + 1;
     const oldSegments = this.sql('SELECT s.id, s.hash FROM segments s JOIN paragraphs p ON p.id = s.paragraph_id WHERE p.ref = ? COLLATE NOCASE');
     const removed = items.flatMap((it) => oldSegments.all(it.cable.ref) as { id: number; hash: string }[]);
@@ -335,15 +349,15 @@ export class IndexStore {
     const added = items.flatMap((it, i) => it.segments.flatMap((list, o) => list.map((s, j) => ({ id: ids[i]![o]![j]!, hash: s.hash }))));
 
     const removedIds = new Set(removed.map((r) => r.id));
-    let index = this.hnswForWriting(gen);
+    let index = fresh ? null : this.hnswForWriting(gen, layout);
     if (index) {
       for (const id of removedIds) deletePoint(index, id);
     } else {
       const keep = this.liveSegmentIds().filter((id) => !removedIds.has(id));
-      index = emptyHnsw(this.embedder.dimensions, keep.length + added.length);
-      addPoints(index, this.vectorsOfSegments(keep), keep.length);
+      index = emptyHnsw(layout, keep.length + added.length);
+      addPoints(index, this.projected(this.vectorsOfSegments(keep), projection), keep.length);
     }
-    addPoints(index, this.vectorsOfHashes(added), added.length);
+    addPoints(index, this.projected(this.vectorsOfHashes(added), projection), added.length);
     writeHnsw(index, this.dir, next, () => crashPoint('hnsw-write'));
     crashPoint('hnsw-renamed');
 
@@ -374,6 +388,7 @@ export class IndexStore {
       });
       setMeta.run('generation', String(next));
       setMeta.run('next_label', String(label));
+      setMeta.run('dense', JSON.stringify(layout));
       crashPoint('commit');
     })();
     crashPoint('committed');
@@ -384,7 +399,7 @@ export class IndexStore {
       for (const r of removed) if (!addedHashes.has(r.hash)) gc.run(r.hash, r.hash);
     })();
     removeOtherHnsw(this.dir, [gen, next]);
-    this.denseIndex = index;
+    this.denseIndex = { index, projection };
     this.denseGeneration = next;
   }
 
@@ -397,13 +412,18 @@ export class IndexStore {
     const gen = this.generation();
     const live = this.liveSegmentIds();
     if (gen === 0 && live.length === 0) return null;
+    const { layout, projection } = this.wantedLayout();
+    if (!sameLayout(this.layout(), layout)) {
+      this.commitCables([], { rebuild: true });
+      return `the HNSW file held vectors as ${describeLayout(this.layout())} where this version holds them as ${describeLayout(layout)}`;
+    }
     const file = hnswFile(this.dir, gen);
     let problem: string | null = null;
     let index: Hnsw | null = null;
     if (!existsSync(file)) problem = `${file} was missing`;
     else {
       try {
-        index = readHnsw(file, this.embedder.dimensions);
+        index = readHnsw(file, layout);
       } catch (err) {
         problem = `${file} was damaged (${(err as Error).message})`;
       }
@@ -414,10 +434,10 @@ export class IndexStore {
       if (!missing) return null;
       problem = `${file} lacked ${missing} of ${live.length} segments`;
     }
-    let fixed = index ? reconcile(index, live, (ids) => this.vectorsOfSegments(ids)) : null;
+    let fixed = index ? reconcile(index, live, (ids) => this.projected(this.vectorsOfSegments(ids), projection)) : null;
     if (!fixed) {
-      fixed = emptyHnsw(this.embedder.dimensions, live.length);
-      addPoints(fixed, this.vectorsOfSegments(live), live.length);
+      fixed = emptyHnsw(layout, live.length);
+      addPoints(fixed, this.projected(this.vectorsOfSegments(live), projection), live.length);
     }
     writeHnsw(fixed, this.dir, gen);
     removeOtherHnsw(this.dir, [gen]);
@@ -425,16 +445,38 @@ export class IndexStore {
   }
 
   /** This generation's HNSW made to match the indexed segments, or null when a fresh build is due. */
-  private hnswForWriting(gen: number): Hnsw | null {
+  private hnswForWriting(gen: number, layout: DenseLayout): Hnsw | null {
+    // The graph this process wrote last is the file's content: no need to read it back.
+    if (this.denseGeneration === gen && this.denseIndex && !(this.denseIndex instanceof ExactScan)) return this.denseIndex.index;
     const file = hnswFile(this.dir, gen);
     if (!existsSync(file)) return null;
     let index: Hnsw;
     try {
-      index = readHnsw(file, this.embedder.dimensions);
+      index = readHnsw(file, layout);
     } catch {
       return null;
     }
-    return reconcile(index, this.liveSegmentIds(), (ids) => this.vectorsOfSegments(ids));
+    const projection = this.wantedLayout().projection;
+    return reconcile(index, this.liveSegmentIds(), (ids) => this.projected(this.vectorsOfSegments(ids), projection));
+  }
+
+  /** How this version holds this embedder's vectors in the graph. */
+  private wantedLayout(): { layout: DenseLayout; projection: Projection | null } {
+    const projection = projectionFor(this.embedder.id);
+    if (projection && projection.inputDims === this.embedder.dimensions) {
+      return { layout: { space: 'ip', dims: projection.outputDims, projection: projection.id }, projection };
+    }
+    return { layout: { space: 'cosine', dims: this.embedder.dimensions, projection: null }, projection: null };
+  }
+
+  /** How the generation in force holds them (meta `dense`; an index from before it holds them in full). */
+  private layout(): DenseLayout {
+    const raw = this.sql("SELECT value FROM meta WHERE key = 'dense'").pluck().get() as string | undefined;
+    return raw ? (JSON.parse(raw) as DenseLayout) : { space: 'cosine', dims: this.embedder.dimensions, projection: null };
+  }
+
+  private *projected(points: Iterable<{ id: number; vector: Float32Array }>, projection: Projection | null): Generator<{ id: number; vector: Float32Array }> {
+    for (const p of points) yield projection ? { id: p.id, vector: project(projection, p.vector) } : p;
   }
 
   private nextLabel(): number {
@@ -470,19 +512,23 @@ export class IndexStore {
    * while the one already loaded keeps answering; a missing or damaged file is stood in for by an exact
    * scan of the stored vectors (and said once) until an ingest writes it again.
    */
-  private dense(): Hnsw | ExactScan | null {
+  private dense(): LoadedDense | ExactScan | null {
     if (this.synced < 0) this.sync();
     const gen = this.synced;
     const current = this.denseIndex && this.denseGeneration === gen;
     if (current && !(this.denseIndex instanceof ExactScan && hnswExists(this.dir, gen))) return this.denseIndex;
     const file = hnswFile(this.dir, gen);
-    if (existsSync(file) && !this.warned.has(`bad:${gen}`)) {
+    const layout = this.layout();
+    const projection = layout.projection ? projectionFor(this.embedder.id) : null;
+    if (layout.projection && projection?.id !== layout.projection) {
+      this.warnOnce(`layout:${gen}`, `${file} holds vectors projected as "${layout.projection}", which this version does not know`);
+    } else if (existsSync(file) && !this.warned.has(`bad:${gen}`)) {
       if (this.denseIndex) {
-        this.loadInBackground(gen, file);
+        this.loadInBackground(gen, file, layout, projection);
         return this.denseIndex;
       }
       try {
-        this.denseIndex = readHnsw(file, this.embedder.dimensions);
+        this.denseIndex = { index: readHnsw(file, layout), projection };
         this.denseGeneration = gen;
         return this.denseIndex;
       } catch (err) {
@@ -499,14 +545,14 @@ export class IndexStore {
     return this.denseIndex;
   }
 
-  private loadInBackground(gen: number, file: string): void {
+  private loadInBackground(gen: number, file: string, layout: DenseLayout, projection: Projection | null): void {
     if (this.denseLoading === gen) return;
     this.denseLoading = gen;
-    readHnswAsync(file, this.embedder.dimensions).then(
+    readHnswAsync(file, layout).then(
       (index) => {
         if (this.denseLoading === gen) this.denseLoading = null;
         if (gen >= this.denseGeneration || this.denseIndex instanceof ExactScan) {
-          this.denseIndex = index;
+          this.denseIndex = { index, projection };
           this.denseGeneration = gen;
         }
       },
@@ -538,13 +584,27 @@ export class IndexStore {
 
   /** Nearest segments to a query vector, as (segment id, cosine similarity), optionally only among `allowed`. */
   searchDense(query: Float32Array, k: number, allowed?: Set<number>): { segment: number; similarity: number }[] {
-    const index = this.dense();
-    if (!index) return [];
-    if (index instanceof ExactScan) return index.search(query, k, allowed);
+    const dense = this.dense();
+    if (!dense) return [];
+    if (dense instanceof ExactScan) return dense.search(query, k, allowed);
+    const { index, projection } = dense;
     const n = index.getCurrentCount();
     if (n === 0) return [];
-    const res = index.searchKnn(Array.from(query), Math.min(k, allowed ? Math.min(n, allowed.size) : n), allowed ? (l: number) => allowed.has(l) : undefined);
-    return res.neighbors.map((segment, i) => ({ segment, similarity: 1 - res.distances[i]! }));
+    const filter = allowed ? (l: number) => allowed.has(l) : undefined;
+    const room = allowed ? Math.min(n, allowed.size) : n;
+    if (!projection) {
+      const res = index.searchKnn(Array.from(query), Math.min(k, room), filter);
+      return res.neighbors.map((segment, i) => ({ segment, similarity: 1 - res.distances[i]! }));
+    }
+    // The graph ranks by projected vectors: take a few more than asked and rank those by their full vectors.
+    const res = index.searchKnn(Array.from(project(projection, query)), Math.min(room, k * RERANK_FACTOR), filter);
+    const out: { segment: number; similarity: number }[] = [];
+    for (const v of this.vectorsOfSegments(res.neighbors)) {
+      let s = 0;
+      for (let j = 0; j < query.length; j++) s += query[j]! * v.vector[j]!;
+      out.push({ segment: v.id, similarity: s });
+    }
+    return out.sort((a, b) => b.similarity - a.similarity || a.segment - b.segment).slice(0, k);
   }
 
   /** BM25 over paragraph text (weighted above heading and subject); lower bm25() is better, we return higher-is-better. */
@@ -698,4 +758,8 @@ function fileIdentity(file: string): string {
   } catch {
     return 'missing';
   }
+}
+
+function describeLayout(l: DenseLayout): string {
+  return l.projection ? `${l.dims}-d projections ("${l.projection}")` : `full ${l.dims}-d vectors`;
 }
