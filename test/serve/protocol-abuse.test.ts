@@ -232,6 +232,32 @@ function raw(requestLine: string, extra = ''): Promise<{ status: number; body: s
   });
 }
 
+describe('a failure inside the server', () => {
+  it('is reported without its message, stack or paths, on the socket and over HTTP', async () => {
+    const secret = join(ROOT, 'index', 'cables.db');
+    const failing = await buildServer({
+      chat: { ...seed.chat, ask: async () => Promise.reject(new Error(`SQLITE_CORRUPT: database disk image is malformed at ${secret}`)) },
+    });
+    try {
+      const address = await failing.listen({ port: 0, host: '127.0.0.1' });
+      const c = await connect(`${address.replace('http', 'ws')}/ws`);
+      c.send({ type: 'ask', id: 'i', question: 'Poipet?' });
+      const err = await c.next((m) => m.type === 'error');
+      expect(err).toMatchObject({ id: 'i', code: 'internal' });
+      expect(err.message).toMatch(/Try again/);
+      expect(err.message).not.toContain('SQLITE');
+      expectNoInsides(err.message);
+      c.ws.close();
+      const res = await failing.inject({ method: 'POST', url: '/api/ask', payload: { question: 'Poipet?' } });
+      expect(res.statusCode).toBe(500);
+      expect(res.body).not.toContain('SQLITE');
+      expectNoInsides(res.body);
+    } finally {
+      await failing.close();
+    }
+  });
+});
+
 describe('path traversal and oversize requests', () => {
   it('never serves a file outside the web app, on static files, /cable/ and /api/cables/:ref', async () => {
     const paths = [
