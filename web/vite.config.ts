@@ -15,9 +15,16 @@ export default defineConfig({
     emptyOutDir: true,
   },
   server: {
+    // The server refuses pages from other origins (src/serve/guard.ts), and the dev page is one: its requests
+    // reach the server as if from the server's own page.
     proxy: {
-      '/api': { target: server, changeOrigin: true },
-      '/ws': { target: server, ws: true, changeOrigin: true },
+      '/api': { target: server, changeOrigin: true, headers: { origin: server } },
+      '/ws': {
+        target: server,
+        ws: true,
+        changeOrigin: true,
+        configure: (proxy) => proxy.on('proxyReqWs', (req) => req.setHeader('origin', server)),
+      },
     },
   },
 });

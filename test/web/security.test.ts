@@ -86,15 +86,15 @@ beforeAll(async () => {
     void d.dismiss();
   });
   // Recorded from the first byte of every page: CSP violations and any script element added after load.
-  await page.addInitScript(() => {
-    const w = window as unknown as { __csp: string[]; __scripts: string[] };
-    w.__csp = [];
-    w.__scripts = [];
-    document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`));
+  // (Browser code as text: the project's TypeScript has no DOM types outside web/.)
+  await page.addInitScript(`
+    window.__csp = [];
+    window.__scripts = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sample));
     new MutationObserver((records) => {
-      for (const r of records) for (const n of r.addedNodes) if (n.nodeName === 'SCRIPT' && document.readyState === 'complete') w.__scripts.push((n as Element).outerHTML);
+      for (const r of records) for (const n of r.addedNodes) if (n.nodeName === 'SCRIPT' && document.readyState === 'complete') window.__scripts.push(n.outerHTML);
     }).observe(document, { childList: true, subtree: true });
-  });
+  `);
 });
 
 afterAll(async () => {
@@ -115,18 +115,14 @@ async function ask(question: string) {
   return answer;
 }
 
-const recorded = () =>
-  page.evaluate(() => {
-    const w = window as unknown as { __csp: string[]; __scripts: string[] };
-    return { __csp: [...w.__csp], __scripts: [...w.__scripts] };
-  });
+const recorded = () => page.evaluate<{ __csp: string[]; __scripts: string[] }>('({ __csp: [...window.__csp], __scripts: [...window.__scripts] })');
 
 describe('another site cannot drive the local server', () => {
   it('a page on another origin cannot open the chat socket or read a cable', async () => {
     await page.goto(`http://127.0.0.1:${attackerPort}/`);
-    await expect.poll(() => page.evaluate(() => (window as unknown as { finished?: boolean }).finished), { timeout: 15_000 }).toBe(true);
-    await expect.poll(() => page.evaluate(() => (window as unknown as { log: string[] }).log.some((l) => l.startsWith('fetch'))), { timeout: 15_000 }).toBe(true);
-    const log = await page.evaluate(() => (window as unknown as { log: string[] }).log);
+    await expect.poll(() => page.evaluate<boolean>('window.finished === true'), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => page.evaluate<boolean>("window.log.some((l) => l.startsWith('fetch'))"), { timeout: 15_000 }).toBe(true);
+    const log = await page.evaluate<string[]>('window.log');
     expect(log).not.toContain('open');
     expect(log.join('\n')).not.toMatch(/Poipet|CAMBODIA|hello|passage/);
     expect(log).toContain('fetch refused');
@@ -159,12 +155,12 @@ describe('Content-Security-Policy', () => {
     await page.fill('#question', 'a\nb\nc\nd');
     expect((await recorded()).__csp).toEqual([]);
     // And the policy bites: an inline script put into the page does not run.
-    const ran = await page.evaluate(() => {
+    const ran = await page.evaluate<number | undefined>(`(() => {
       const s = document.createElement('script');
       s.textContent = 'window.__inline = 1';
       document.body.appendChild(s);
-      return (window as unknown as { __inline?: number }).__inline;
-    });
+      return window.__inline;
+    })()`);
     expect(ran).toBeUndefined();
     await expect.poll(async () => (await recorded()).__csp.length).toBeGreaterThan(0);
   });
