@@ -10,7 +10,7 @@ import { hashEmbedder } from '../test/support/hash-embedder.js';
 
 const [indexDir, questionsFile] = process.argv.slice(2);
 const questions = JSON.parse(readFileSync(questionsFile!, 'utf8')) as string[];
-const inner = hashEmbedder();
+const inner = { ...hashEmbedder(), projection: 'use-lite' };
 let embedMs = 0;
 const embedder = {
   ...inner,

@@ -10,6 +10,8 @@ export interface Embedder {
    * records it, so whoever opens the index later finds the model without being told again.
    */
   readonly source?: string;
+  /** Whose fitted graph projection to use (src/index/projection.ts); defaults to `id`. Stand-ins name the model they mimic. */
+  readonly projection?: string;
   readonly dimensions: number;
   /**
    * Longest input, in words, that the model sees without truncation. Longer texts must be split by the

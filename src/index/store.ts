@@ -44,6 +44,11 @@ export interface EmbedderInfo {
   dimensions: number;
   /** A folder model's absolute path (meta key `model`), so the index can load it again unasked. */
   source?: string;
+  /**
+   * Whose fitted projection the graph holds these vectors with (projection.ts); defaults to `id`. A stand-in
+   * model that mimics another's vectors names that one, so the graph is laid out as it would be.
+   */
+  projection?: string;
 }
 
 export interface StoredParagraph extends Paragraph {
@@ -462,7 +467,7 @@ export class IndexStore {
 
   /** How this version holds this embedder's vectors in the graph. */
   private wantedLayout(): { layout: DenseLayout; projection: Projection | null } {
-    const projection = projectionFor(this.embedder.id);
+    const projection = projectionFor(this.embedder.projection ?? this.embedder.id);
     if (projection && projection.inputDims === this.embedder.dimensions) {
       return { layout: { space: 'ip', dims: projection.outputDims, projection: projection.id }, projection };
     }
@@ -519,7 +524,7 @@ export class IndexStore {
     if (current && !(this.denseIndex instanceof ExactScan && hnswExists(this.dir, gen))) return this.denseIndex;
     const file = hnswFile(this.dir, gen);
     const layout = this.layout();
-    const projection = layout.projection ? projectionFor(this.embedder.id) : null;
+    const projection = layout.projection ? projectionFor(this.embedder.projection ?? this.embedder.id) : null;
     if (layout.projection && projection?.id !== layout.projection) {
       this.warnOnce(`layout:${gen}`, `${file} holds vectors projected as "${layout.projection}", which this version does not know`);
     } else if (existsSync(file) && !this.warned.has(`bad:${gen}`)) {
