@@ -615,8 +615,7 @@ export class IndexStore {
   /** BM25 over paragraph text (weighted above heading and subject); lower bm25() is better, we return higher-is-better. */
   searchLexical(match: string, k: number, paragraphIds?: Set<number>): { paragraph: number; score: number }[] {
     if (!match.trim()) return [];
-    const rows = this.db
-      .prepare('SELECT rowid AS id, -bm25(paragraphs_fts, 1.0, 0.4, 0.3) AS score FROM paragraphs_fts WHERE paragraphs_fts MATCH ? ORDER BY score DESC LIMIT ?')
+    const rows = this.sql('SELECT rowid AS id, -bm25(paragraphs_fts, 1.0, 0.4, 0.3) AS score FROM paragraphs_fts WHERE paragraphs_fts MATCH ? ORDER BY score DESC LIMIT ?')
       .all(match, paragraphIds ? 100000 : k) as { id: number; score: number }[];
     const out = paragraphIds ? rows.filter((r) => paragraphIds.has(r.id)).slice(0, k) : rows;
     return out.map((r) => ({ paragraph: r.id, score: r.score }));
@@ -642,8 +641,7 @@ export class IndexStore {
   }
 
   segmentsOf(paragraphId: number): (SegmentRow & { vector: Float32Array })[] {
-    const rows = this.db
-      .prepare('SELECT s.id, s.paragraph_id AS paragraphId, s.start, s."end", s.hash, v.vector FROM segments s JOIN vectors v ON v.hash = s.hash WHERE s.paragraph_id = ? ORDER BY s.start')
+    const rows = this.sql('SELECT s.id, s.paragraph_id AS paragraphId, s.start, s."end", s.hash, v.vector FROM segments s JOIN vectors v ON v.hash = s.hash WHERE s.paragraph_id = ? ORDER BY s.start')
       .all(paragraphId) as (SegmentRow & { vector: Buffer })[];
     return rows.map((r) => ({ ...r, vector: toFloat32(r.vector) }));
   }
@@ -673,8 +671,7 @@ export class IndexStore {
 
   listCables(offset: number, limit: number): { total: number; items: (CableMeta & { paragraphs: number })[] } {
     const total = (this.sql('SELECT count(*) AS n FROM cables').get() as { n: number }).n;
-    const rows = this.db
-      .prepare(
+    const rows = this.sql(
         'SELECT c.ref, c.subject, c.date, c.classification, c.origin, c.tags, c.signature, (SELECT count(*) FROM paragraphs p WHERE p.ref = c.ref) AS paragraphs FROM cables c ORDER BY c.date DESC, c.ref LIMIT ? OFFSET ?',
       )
       .all(limit, offset) as (Omit<CableMeta, 'tags'> & { tags: string; paragraphs: number })[];
