@@ -90,6 +90,7 @@ CREATE TABLE IF NOT EXISTS cables (
   ref TEXT PRIMARY KEY, subject TEXT, date TEXT, classification TEXT, origin TEXT,
   tags TEXT NOT NULL, signature TEXT, file TEXT NOT NULL, sha256 TEXT NOT NULL, ingested_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS cables_sha ON cables(sha256);
+CREATE INDEX IF NOT EXISTS cables_date ON cables(date, ref);
 CREATE TABLE IF NOT EXISTS paragraphs (
   id INTEGER PRIMARY KEY, ref TEXT NOT NULL, ord INTEGER NOT NULL, key TEXT NOT NULL, number INTEGER,
   heading TEXT, marking TEXT, text TEXT NOT NULL, UNIQUE (ref, key));
@@ -133,6 +134,7 @@ export class IndexStore {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly cableCache = new Map<string, CableMeta | null>();
   private synced = -1;
+  private counted: { generation: number; fileId: string; cables: number; paragraphs: number; segments: number } | null = null;
   /** Changes whenever what this handle reads changes (a commit, or the index re-opened): callers key caches on it. */
   private view = 0;
   private denseIndex: LoadedDense | ExactScan | null = null;
@@ -276,16 +278,15 @@ export class IndexStore {
     return Number((this.sql("SELECT value FROM meta WHERE key = 'generation'").get() as { value: string }).value);
   }
 
+  /** Counts, read again only when the generation changes: count(*) reads a whole table. */
   stats(): IndexStats {
-    const count = (t: string) => (this.sql(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
-    return {
-      cables: count('cables'),
-      paragraphs: count('paragraphs'),
-      segments: count('segments'),
-      generation: this.generation(),
-      format: INDEX_FORMAT,
-      embedder: this.embedder,
-    };
+    const generation = this.generation();
+    if (this.counted?.generation !== generation || this.counted.fileId !== this.fileId) {
+      const count = (t: string) => (this.sql(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+      this.counted = { generation, fileId: this.fileId, cables: count('cables'), paragraphs: count('paragraphs'), segments: count('segments') };
+    }
+    const { cables, paragraphs, segments } = this.counted;
+    return { cables, paragraphs, segments, generation, format: INDEX_FORMAT, embedder: this.embedder };
   }
 
   close(): void {
@@ -633,6 +634,23 @@ export class IndexStore {
     return new Set(q.pluck().all(quoteFts(term)) as string[]);
   }
 
+  /**
+   * Which of `refs` hold the term anywhere (text, heading or subject). Asked cable by cable over the rowid
+   * range of its paragraphs (written together, so contiguous), which FTS5 answers by seeking: the cost does
+   * not grow with how many cables in the whole archive use the term, as a lookup of all of them would.
+   */
+  cablesWithTermAmong(term: string, refs: Iterable<string>): Set<string> {
+    const range = this.sql('SELECT min(id) AS lo, max(id) AS hi FROM paragraphs WHERE ref = ?');
+    const has = this.sql('SELECT 1 FROM paragraphs_fts WHERE paragraphs_fts MATCH ? AND rowid BETWEEN ? AND ? LIMIT 1').pluck();
+    const out = new Set<string>();
+    const match = quoteFts(term);
+    for (const ref of refs) {
+      const r = range.get(ref) as { lo: number | null; hi: number | null };
+      if (r.lo !== null && has.get(match, r.lo, r.hi) !== undefined) out.add(ref);
+    }
+    return out;
+  }
+
   /** Segment rows for HNSW labels, in one statement (json_each keeps it a single cached query). */
   segments(ids: number[]): SegmentRow[] {
     return this.sql('SELECT s.id, s.paragraph_id AS paragraphId, s.start, s."end", s.hash FROM json_each(?) j JOIN segments s ON s.id = j.value').all(
@@ -658,7 +676,11 @@ export class IndexStore {
   /** Cable metadata, cached until sync() sees a new generation: every candidate paragraph needs its cable's. */
   cable(ref: string): CableMeta | null {
     let meta = this.cableCache.get(ref);
-    if (meta === undefined) this.cableCache.set(ref, (meta = this.readCable(ref)));
+    if (meta === undefined) {
+      // Bounded: an archive of 250,000 cables must not end up in memory one question at a time.
+      if (this.cableCache.size >= 20_000) this.cableCache.delete(this.cableCache.keys().next().value!);
+      this.cableCache.set(ref, (meta = this.readCable(ref)));
+    }
     return meta;
   }
 
@@ -698,11 +720,10 @@ export class IndexStore {
   }
 
   allowedSegments(paragraphs: Set<number>): Set<number> {
-    const q = this.sql('SELECT id FROM segments WHERE paragraph_id = ?').pluck();
-    const out = new Set<number>();
-    for (const p of paragraphs) for (const id of q.all(p) as number[]) out.add(id);
-    return out;
+    const q = this.sql('SELECT s.id FROM json_each(?) j JOIN segments s ON s.paragraph_id = j.value').pluck();
+    return new Set(q.all(JSON.stringify([...paragraphs])) as number[]);
   }
+
 }
 
 export function toFloat32(b: Buffer): Float32Array {

@@ -1,0 +1,54 @@
+/**
+ * The store's lookups that were rewritten to scale (no whole-archive scans per question) must answer exactly
+ * as the simple ones did.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildIndex, IndexStore } from '../../src/index/index.js';
+import { hashEmbedder } from '../support/hash-embedder.js';
+import { variantCable } from '../support/index-check.js';
+import { SEED_DIR } from '../support/seed-index.js';
+
+const work = mkdtempSync(join(tmpdir(), 'cablechat-lookups-'));
+let store: IndexStore;
+beforeAll(async () => {
+  const src = join(work, 'src');
+  mkdirSync(src);
+  const seed = join(SEED_DIR, '09PHNOMPENH246.txt');
+  variantCable(seed, '09PHNOMPENH246', [], join(src, 'a.txt'));
+  variantCable(seed, '09BANGKOK901', [['Poipet', 'Aranyaprathet'], ['Cambodia', 'Thailand']], join(src, 'b.txt'));
+  variantCable(seed, '09HANOI455', [['Poipet', 'Lao Cai'], ['IOM', 'UNHCR']], join(src, 'c.txt'));
+  await buildIndex([src], { indexDir: join(work, 'ix'), embedder: hashEmbedder() });
+  // Replace one cable, so its paragraphs sit after the others' (rowids of a cable stay contiguous).
+  variantCable(seed, '09PHNOMPENH246', [['shelter', 'refuge']], join(src, 'a.txt'));
+  await buildIndex([src], { indexDir: join(work, 'ix'), embedder: hashEmbedder() });
+  store = IndexStore.open(join(work, 'ix'), { embedder: hashEmbedder() });
+});
+afterAll(() => {
+  store.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('store lookups', () => {
+  it('which candidate cables hold a term: the same as intersecting the whole-archive lookup', () => {
+    const refs = ['09PHNOMPENH246', '09BANGKOK901', '09HANOI455', '09NOSUCH1'];
+    for (const term of ['poipet', 'aranyaprathet', 'lao', 'iom', 'unhcr', 'refuge', 'shelter', 'children', 'zzzz']) {
+      const all = store.cablesWithTerm(term);
+      expect([...store.cablesWithTermAmong(term, refs)].sort(), term).toEqual(refs.filter((r) => all.has(r)).sort());
+    }
+    expect([...store.cablesWithTermAmong('refuge', refs)]).toEqual(['09PHNOMPENH246']);
+  });
+
+  it('segments of allowed paragraphs, read in one statement', () => {
+    const paragraphs = store.allowedParagraphs({ cable: '09BANGKOK901' })!;
+    const segments = store.allowedSegments(paragraphs);
+    expect(segments.size).toBeGreaterThanOrEqual(paragraphs.size);
+    for (const s of store.segments([...segments])) expect(paragraphs.has(s.paragraphId)).toBe(true);
+  });
+
+  it('counts follow the index', () => {
+    expect(store.stats()).toMatchObject({ cables: 3, generation: 2 });
+  });
+});
