@@ -80,7 +80,8 @@ async function main(): Promise<void> {
       report.parsed++;
       report.paragraphs += cable.paragraphs.length;
       const numbered = cable.paragraphs.filter((p) => p.number !== null);
-      report.preambleChunks += cable.paragraphs.length - numbered.length;
+      // The preamble is keyed 0; paragraphs of a cable that prints no numbers have no number but a counted key.
+      report.preambleChunks += cable.paragraphs.filter((p) => p.number === null && (p.key === '0' || p.key.startsWith('0.'))).length;
       if (cable.subject === null) report.noSubject.push(name);
       if (cable.signature === null) report.noSignature++;
       if (cable.tags.length === 0) report.noTags++;
