@@ -86,9 +86,10 @@ export interface IngestReport {
   seconds: number;
   /** Wall time during which at least one embedding batch was running. */
   embedSeconds: number;
-  /** Commits made, and the time they took (most of it writing the HNSW file). */
+  /** Commits made, the time they took, and of that the time spent adding points to the HNSW graph. */
   commits: number;
   commitSeconds: number;
+  graphSeconds: number;
   indexed: { cables: number; paragraphs: number };
   /** Damage found in the index and repaired by this run (vectors or an HNSW file that went missing). */
   repaired: string[];
@@ -239,6 +240,7 @@ export async function ingest(paths: string[], opts: IngestOptions): Promise<Inge
       embedSeconds: done.embedSeconds,
       commits: done.commits,
       commitSeconds: done.commitSeconds,
+      graphSeconds: done.graphSeconds,
       indexed: { cables: stats.cables, paragraphs: stats.paragraphs },
       repaired,
     };
@@ -311,6 +313,7 @@ class EmbedPipeline {
   private cablesDone = 0;
   private commits = 0;
   private commitSeconds = 0;
+  private graphSeconds = 0;
   private lastCommitEnd = performance.now();
   private lastCommitTook = 0;
   private failure: unknown = null;
@@ -417,7 +420,7 @@ class EmbedPipeline {
     const items = this.ready;
     this.ready = [];
     try {
-      this.store.commitCables(items);
+      this.graphSeconds += this.store.commitCables(items).graphSeconds;
     } catch (err) {
       this.failure ??= err;
       return;
@@ -471,6 +474,7 @@ class EmbedPipeline {
       embedSeconds: this.busy / 1000,
       commits: this.commits,
       commitSeconds: this.commitSeconds,
+      graphSeconds: this.graphSeconds,
     };
   }
 }

@@ -342,7 +342,7 @@ export class IndexStore {
    * by changing only what these cables change, then one SQLite transaction. Readers see either the old index
    * or the new one, never a mix, and never a generation without its HNSW file (dense.ts).
    */
-  commitCables(items: CommitItem[], opts: { rebuild?: boolean } = {}): void {
+  commitCables(items: CommitItem[], opts: { rebuild?: boolean } = {}): { graphSeconds: number } {
     const gen = this.generation();
     const { layout, projection } = this.wantedLayout();
     // Another layout (a new projection, or an index from before projections) is a fresh build, never a patch.
@@ -355,6 +355,7 @@ export class IndexStore {
     const added = items.flatMap((it, i) => it.segments.flatMap((list, o) => list.map((s, j) => ({ id: ids[i]![o]![j]!, hash: s.hash }))));
 
     const removedIds = new Set(removed.map((r) => r.id));
+    const graphStart = performance.now();
     let index = fresh ? null : this.hnswForWriting(gen, layout);
     if (index) {
       for (const id of removedIds) deletePoint(index, id);
@@ -364,6 +365,7 @@ export class IndexStore {
       addPoints(index, this.projected(this.vectorsOfSegments(keep), projection), keep.length);
     }
     addPoints(index, this.projected(this.vectorsOfHashes(added), projection), added.length);
+    const graphSeconds = (performance.now() - graphStart) / 1000;
     writeHnsw(index, this.dir, next, () => crashPoint('hnsw-write'));
     crashPoint('hnsw-renamed');
 
@@ -407,6 +409,7 @@ export class IndexStore {
     removeOtherHnsw(this.dir, [gen, next]);
     this.denseIndex = { index, projection };
     this.denseGeneration = next;
+    return { graphSeconds };
   }
 
   /**
