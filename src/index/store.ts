@@ -88,7 +88,7 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS cables (
   ref TEXT PRIMARY KEY, subject TEXT, date TEXT, classification TEXT, origin TEXT,
-  tags TEXT NOT NULL, signature TEXT, file TEXT NOT NULL, sha256 TEXT NOT NULL, ingested_at TEXT NOT NULL);
+  tags TEXT NOT NULL, signature TEXT, file TEXT NOT NULL, sha256 TEXT NOT NULL, ingested_at TEXT NOT NULL, refs TEXT);
 CREATE INDEX IF NOT EXISTS cables_sha ON cables(sha256);
 CREATE INDEX IF NOT EXISTS cables_date ON cables(date, ref);
 CREATE TABLE IF NOT EXISTS paragraphs (
@@ -376,7 +376,7 @@ export class IndexStore {
       cab: this.sql('DELETE FROM cables WHERE ref = ?'),
     };
     const insCable = this.sql(
-      'INSERT INTO cables (ref, subject, date, classification, origin, tags, signature, file, sha256, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?)',
+      'INSERT INTO cables (ref, subject, date, classification, origin, tags, signature, file, sha256, ingested_at, refs) VALUES (?,?,?,?,?,?,?,?,?,?,?)',
     );
     const insPar = this.sql('INSERT INTO paragraphs (ref, ord, key, number, heading, marking, text) VALUES (?,?,?,?,?,?,?)');
     const insFts = this.sql('INSERT INTO paragraphs_fts (rowid, text, heading, subject) VALUES (?,?,?,?)');
@@ -387,7 +387,8 @@ export class IndexStore {
       if (this.generation() !== gen) throw new IndexError(`${this.dir} was changed by another writer during this ingest; run it again.`);
       items.forEach(({ cable, file, sha256, segments }, i) => {
         for (const d of [del.fts, del.seg, del.par, del.cab]) d.run(cable.ref);
-        insCable.run(cable.ref, cable.subject, cable.date, cable.classification, cable.origin, JSON.stringify(cable.tags), cable.signature, file, sha256, now);
+        const refs = cable.references?.length ? JSON.stringify(cable.references) : null;
+        insCable.run(cable.ref, cable.subject, cable.date, cable.classification, cable.origin, JSON.stringify(cable.tags), cable.signature, file, sha256, now, refs);
         cable.paragraphs.forEach((p, ord) => {
           const id = Number(insPar.run(cable.ref, ord, p.key, p.number, p.heading, p.marking, p.text).lastInsertRowid);
           insFts.run(id, p.text, p.heading ?? '', cable.subject ?? '');
@@ -688,10 +689,18 @@ export class IndexStore {
   }
 
   private readCable(ref: string): CableMeta | null {
-    const row = this.sql('SELECT ref, subject, date, classification, origin, tags, signature FROM cables WHERE ref = ? COLLATE NOCASE').get(ref) as
-      | (Omit<CableMeta, 'tags'> & { tags: string })
+    // An index opened read-only may predate the refs column.
+    const refs = this.hasColumn('cables', 'refs') ? 'refs' : 'NULL AS refs';
+    const row = this.sql(`SELECT ref, subject, date, classification, origin, tags, signature, ${refs} FROM cables WHERE ref = ? COLLATE NOCASE`).get(ref) as
+      | (Omit<CableMeta, 'tags' | 'references'> & { tags: string; refs: string | null })
       | undefined;
-    return row ? { ...row, tags: JSON.parse(row.tags) as string[] } : null;
+    if (!row) return null;
+    const { refs: list, ...meta } = row;
+    return { ...meta, tags: JSON.parse(row.tags) as string[], ...(list ? { references: JSON.parse(list) as string[] } : {}) };
+  }
+
+  private hasColumn(table: string, column: string): boolean {
+    return (this.sql('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[]).includes(column);
   }
 
   listCables(offset: number, limit: number): { total: number; items: (CableMeta & { paragraphs: number })[] } {
@@ -753,6 +762,9 @@ function openDatabase(file: string, dir: string, opts: OpenOptions): Database.Da
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.exec(SCHEMA);
+      // Added after format 1 was first written: older indexes gain the column (readers ignore it).
+      const columns = db.prepare("SELECT name FROM pragma_table_info('cables')").pluck().all() as string[];
+      if (!columns.includes('refs')) db.exec('ALTER TABLE cables ADD COLUMN refs TEXT');
     }
     db.pragma('busy_timeout = 5000');
     return db;

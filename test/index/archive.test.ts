@@ -82,6 +82,17 @@ describe('the archive in its download layouts', () => {
     expect(citations(mixed, '09VALLETTA512').length).toBeGreaterThan(0);
   });
 
+  it("the CSV's referenced cables and its own date and classification are kept with the cable", async () => {
+    const index = dir();
+    await buildIndex([join(FIXTURES, 'rows.csv')], { indexDir: index, embedder: hashEmbedder() });
+    const store = IndexStore.open(index, { embedder: hashEmbedder() });
+    try {
+      expect(store.cable('09VALLETTA512')).toMatchObject({ references: ['09STATE40380'], date: '2009-05-03', classification: 'CONFIDENTIAL', origin: 'Embassy Valletta' });
+    } finally {
+      store.close();
+    }
+  });
+
   it('a CSV cut mid-row: every whole row goes in, and the cut is named with its line', async () => {
     const { csv } = makeArchive(3);
     const text = readFileSync(csv, 'utf8');
