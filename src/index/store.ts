@@ -423,9 +423,10 @@ export class IndexStore {
     const live = this.liveSegmentIds();
     if (gen === 0 && live.length === 0) return null;
     const { layout, projection } = this.wantedLayout();
-    if (!sameLayout(this.layout(), layout)) {
+    const held = this.layout();
+    if (!sameLayout(held, layout)) {
       this.commitCables([], { rebuild: true });
-      return `the HNSW file held vectors as ${describeLayout(this.layout())} where this version holds them as ${describeLayout(layout)}`;
+      return `the HNSW graph held vectors as ${describeLayout(held)} where this version holds them as ${describeLayout(layout)}`;
     }
     const file = hnswFile(this.dir, gen);
     let problem: string | null = null;
