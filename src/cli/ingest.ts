@@ -8,12 +8,13 @@ import { Command } from 'commander';
 import { failUsage, parseArgs, wholeNumber } from './args.js';
 import cliProgress from 'cli-progress';
 import { buildIndex } from '../index/index.js';
+import { ProgressMeter } from './progress.js';
 import { MissingPathError, missingPaths } from '../index/files.js';
 import { jsonLine, printable } from './format.js';
 
 const program = new Command('ingest')
   .description('Index cable files or folders for asking.')
-  .argument('<paths...>', 'cable files or folders (folders: their .txt and extension-less files)')
+  .argument('<paths...>', 'cable files, cables.csv archives, HTML pages or folders of them (folders: their .txt, extension-less, .html/.htm and .csv files)')
   .option('--index <dir>', 'index folder', 'index')
   .option('--model <model>', 'auto | use-lite | a Hugging Face model id | a local model folder', 'auto')
   .option('--threads <n>', 'embedding worker threads (default: one per core)', wholeNumber('--threads', 0))
@@ -23,11 +24,10 @@ async function main() {
   parseArgs(program);
   const opts = program.opts<{ index: string; model: string; threads?: number; json?: boolean }>();
   const tty = process.stderr.isTTY && !opts.json;
-  const bar = new cliProgress.SingleBar(
-    { format: 'embedding |{bar}| {percentage}% {value}/{total} paragraphs | {speed} paragraphs/s | ETA {eta_formatted}', hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = 0;
+  const bar = new cliProgress.SingleBar({ format: 'embedding |{bar}| {line}', hideCursor: true }, cliProgress.Presets.shades_classic);
+  let meter: ProgressMeter | null = null;
+  // Without a terminal (a multi-hour run under nohup, say), one plain line a minute.
+  let lastLine = 0;
   const log = (line: string) => process.stderr.write(`${printable(line, true)}\n`);
   // A mistyped path is a usage error, said before a model is loaded or an index folder made.
   const missing = missingPaths(program.args);
@@ -38,14 +38,18 @@ async function main() {
     threads: opts.threads,
     log,
     onPlan: (p) => {
-      log(`${p.files} files: ${p.unchanged} unchanged, ${p.paragraphs} paragraphs to index, ${p.toEmbed} segments to embed`);
-      started = performance.now();
-      if (tty && p.toEmbed > 0) bar.start(p.paragraphs, 0, { speed: '–' });
+      log(`${p.files} files: ${p.unchanged} cable(s) unchanged, ${p.cables} to index (${p.paragraphs} paragraphs, about ${p.toEmbed} segments to embed)`);
+      meter = new ProgressMeter();
+      if (tty && p.cables > 0) bar.start(p.paragraphs, 0, { line: '' });
     },
     onProgress: (p) => {
-      if (!tty || !started) return;
-      const secs = (performance.now() - started) / 1000;
-      bar.update(p.paragraphsDone, { speed: secs > 0.5 ? (p.paragraphsDone / secs).toFixed(1) : '–' });
+      if (!meter || opts.json) return;
+      const line = meter.line(p);
+      if (tty) bar.update(p.paragraphsDone, { line });
+      else if (performance.now() - lastLine >= 60_000) {
+        lastLine = performance.now();
+        log(`progress: ${line}`);
+      }
     },
   }).catch((err: unknown) => {
     bar.stop();
@@ -64,6 +68,10 @@ async function main() {
     if (report.warnings.length) {
       lines.push(`warnings (${report.warnings.length}):`);
       for (const w of report.warnings) lines.push(`  ${printable(w.file)}: ${printable(w.message)}`);
+    }
+    if (report.repaired.length) {
+      lines.push(`repaired:`);
+      for (const r of report.repaired) lines.push(`  ${printable(r)}`);
     }
     if (report.rejected.length) {
       lines.push(`rejected ${report.rejected.length} file(s):`);
