@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { openCablechat } from '../src/cablechat.js';
+import { openPipeline } from '../src/cablechat.js';
 import { batchOf, loadQa, runEval, type EvalMode, type Metrics, type QaItem } from '../src/eval/index.js';
 
 const program = new Command()
@@ -27,7 +27,7 @@ const rows: string[] = [
 ];
 const all: Record<string, Metrics> = {};
 for (const [qa, dir] of opts.set.map((s) => s.split('='))) {
-  const chat = await openCablechat({ indexDir: dir!, queryThreads: 0 });
+  const pipeline = await openPipeline({ indexDir: dir!, queryThreads: 0 });
   const name = qa!.includes('seed') ? 'seed cable' : '1,295-cable corpus';
   // The newest batches' held-out questions have been scored the fewest times, so their rows on their own
   // are the least worn check on questions nobody tuned for (docs/decisions.md counts the looks).
@@ -40,7 +40,7 @@ for (const [qa, dir] of opts.set.map((s) => s.split('='))) {
   for (const [split, keep] of parts) {
     const items = loadQa(qa!).filter(keep);
     for (const [mode, label] of STAGES) {
-      const m = await runEval(chat, items, { mode });
+      const m = await runEval(pipeline, items, { mode });
       all[`${qa}:${split}:${mode}`] = m;
       const f = (x: number) => x.toFixed(3);
       rows.push(
@@ -48,7 +48,7 @@ for (const [qa, dir] of opts.set.map((s) => s.split('='))) {
       );
     }
   }
-  await chat.close();
+  await pipeline.close();
 }
 process.stdout.write(`${rows.join('\n')}\n`);
 if (opts.json) writeFileSync(opts.json, `${JSON.stringify(all, (k, v) => (k === 'misses' ? undefined : v), 1)}\n`);

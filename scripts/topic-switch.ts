@@ -5,7 +5,8 @@
  *   npx tsx scripts/topic-switch.ts eval/seed.jsonl=SEED_INDEX eval/dev.jsonl=CORPUS_INDEX
  */
 import { openCablechat } from '../src/cablechat.js';
-import { followUpContext } from '../src/answer/index.js';
+import { leansOn } from '../src/answer/followup.js';
+import { analyseQuestion } from '../src/retrieve/index.js';
 import { loadQa } from '../src/eval/index.js';
 const norm = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
 for (const [qa, dir] of process.argv.slice(2).map((s) => s.split('='))) {
@@ -18,7 +19,7 @@ for (const [qa, dir] of process.argv.slice(2).map((s) => s.split('='))) {
     // An unrelated earlier turn: the question 7 places on, about another paragraph (or cable).
     const prev = items[(i + 7) % items.length]!;
     if (prev.unanswerable === true || (prev.cable === q.cable && prev.paragraphs[0] === q.paragraphs[0])) continue;
-    if (!followUpContext(q.question, [prev.question]).length) continue;
+    if (!leansOn(analyseQuestion(q.question), analyseQuestion(prev.question))) continue;
     n++;
     const ok = (a: Awaited<ReturnType<typeof chat.ask>>) => { const p = a.passages[0]; return !!p && p.citation.ref === q.cable.toUpperCase() && norm(p.text).includes(norm(q.answer)); };
     if (ok(await chat.ask({ question: q.question }))) alone++;

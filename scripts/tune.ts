@@ -8,11 +8,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { openCablechat } from '../src/cablechat.js';
-import { collapse, conversation } from '../src/answer/index.js';
-import type { Ranked } from '../src/retrieve/index.js';
+import { Conversation, openPipeline } from '../src/cablechat.js';
+import { collapse, rerankedFor } from '../src/answer/index.js';
+import { nothingAnswers } from '../src/answer/decide.js';
+import type { Candidate, Features } from '../src/retrieve/index.js';
 import { batchOf, loadQa, type QaItem } from '../src/eval/index.js';
-import { rerankScore, SENTENCE_WEIGHTS, WEIGHTS, type Features, type SentenceFeatures } from '../src/retrieve/rerank.js';
+import { FEATURE_NAMES, FEATURES } from '../src/retrieve/features.js';
+import { rerankScore, WEIGHTS, type Weights } from '../src/retrieve/rerank.js';
+import { SENTENCE_WEIGHTS, type SentenceFeatures } from '../src/retrieve/sentences.js';
 import { CONFIDENCE, CONFIDENCE_INPUTS, confidenceInputs } from '../src/answer/confidence.js';
 
 const program = new Command()
@@ -26,23 +29,23 @@ const write = program.opts<{ write?: boolean }>().write === true;
 const keepWeights = program.opts<{ keepWeights?: boolean }>().keepWeights === true;
 const sets = program.opts<{ set: string[] }>().set.map((s) => s.split('='));
 
-interface Cand { f: Features; good: boolean; text: string; r: Ranked }
+interface Cand { f: Features; good: boolean; text: string; r: Candidate }
 interface Q { item: QaItem; cands: Cand[] }
 const qs: Q[] = [];
 for (const [qa, dir] of sets) {
-  const chat = await openCablechat({ indexDir: dir!, queryThreads: 0 });
+  const pipeline = await openPipeline({ indexDir: dir!, queryThreads: 0 });
   for (const item of loadQa(qa!).filter((q) => (q.split ?? 'tune') === 'tune')) {
-    const { context, previous } = await conversation(chat.retriever, item.question, item.history ?? []);
-    const res = await chat.retriever.search({ question: item.question, context, previous, k: 100 });
+    // The candidates exactly as the app ranks them, follow-ups read with the same conversation stage.
+    const ranked = await rerankedFor(pipeline.corpus, item.question, new Conversation(item.history ?? []));
     const keys = item.unanswerable === true ? new Set<string>() : new Set(item.paragraphs.map(String));
     const cable = item.unanswerable === true ? '' : item.cable.toUpperCase();
-    qs.push({ item, cands: res.ranked.map((r) => ({ r, f: r.features, text: r.paragraph.text, good: r.paragraph.ref.toUpperCase() === cable && keys.has(r.paragraph.key) })) });
+    qs.push({ item, cands: ranked.map((r) => ({ r, f: r.features!, text: r.paragraph.text, good: r.paragraph.ref.toUpperCase() === cable && keys.has(r.paragraph.key) })) });
   }
-  await chat.close();
+  await pipeline.close();
 }
 const answerable = qs.filter((q) => q.item.unanswerable !== true);
 /** hit@1 + half the reciprocal rank (within 10), averaged over the answerable questions of `set`. */
-const objective = (w: typeof WEIGHTS, set: Q[] = answerable) => {
+const objective = (w: Weights, set: Q[] = answerable) => {
   const qsAns = set.filter((q) => q.item.unanswerable !== true);
   let s = 0;
   for (const q of qsAns) {
@@ -56,15 +59,16 @@ const objective = (w: typeof WEIGHTS, set: Q[] = answerable) => {
 
 // Ways to fit the weights, compared by 5-fold cross-validation over tune questions (each fold is fitted on
 // the other four and scored on itself), so the choice is made on questions the fit did not see:
-//  - ascent: coordinate ascent then random search on the hit@1 + MRR objective itself (the first method;
-//    it over-fitted: seed tune 0.84 vs held-out 0.58 hit@1);
+//  - ascent: coordinate ascent then random search on the hit@1 + MRR objective itself (over-fits: see
+//    docs/decisions.md);
 //  - pairwise λ: logistic loss on "right paragraph above each wrong candidate", L2 penalty λ;
 //  - top λ: the same, then refitted twice on only the wrong candidates the fit still ranks in the top 8
 //    (what hit@1 depends on).
-const keys = Object.keys(WEIGHTS) as (keyof typeof WEIGHTS)[];
-const sign = (k: string) => (k === 'preamble' ? -1 : 1);
-const vecOf = (f: Features) => keys.map((k) => sign(k) * (f[k] as number));
-const toWeights = (w: number[]) => Object.fromEntries(keys.map((k, i) => [k, Number(w[i]!.toFixed(3))])) as typeof WEIGHTS;
+// Weights are fitted on the features as the score counts them (the table's sign), so stored weights stay
+// positive where the feature counts against.
+const keys = FEATURE_NAMES;
+const vecOf = (f: Features) => keys.map((k) => FEATURES[k].sign * f[k]);
+const toWeights = (w: number[]) => Object.fromEntries(keys.map((k, i) => [k, Number(w[i]!.toFixed(3))])) as Weights;
 // Every method starts from the same neutral point, never from the current WEIGHTS: those were fitted on all
 // tune questions, and starting there would leak each fold's test questions into its fit.
 const START = keys.map(() => 1);
@@ -96,10 +100,10 @@ const groupsOf = (train: Q[], top?: (f: Features) => number) =>
       if (top) bad = bad.sort((a, b) => top(b.f) - top(a.f)).slice(0, 8);
       return { good: q.cands.filter((c) => c.good).map((c) => vecOf(c.f)), bad: bad.map((c) => vecOf(c.f)) };
     });
-function fitPairwise(train: Q[], lambda: number): typeof WEIGHTS {
+function fitPairwise(train: Q[], lambda: number): Weights {
   return toWeights(pairwise(groupsOf(train), START, lambda));
 }
-function fitTop(train: Q[], lambda: number): typeof WEIGHTS {
+function fitTop(train: Q[], lambda: number): Weights {
   let w = pairwise(groupsOf(train), START, lambda);
   for (let r = 0; r < 2; r++) {
     const cur = toWeights(w);
@@ -107,8 +111,8 @@ function fitTop(train: Q[], lambda: number): typeof WEIGHTS {
   }
   return toWeights(w);
 }
-function fitAscent(train: Q[]): typeof WEIGHTS {
-  const obj = (w: typeof WEIGHTS) => objective(w, train);
+function fitAscent(train: Q[]): Weights {
+  const obj = (w: Weights) => objective(w, train);
   let w = toWeights(START);
   let best = obj(w);
   for (let round = 0; round < 10; round++) {
@@ -126,7 +130,7 @@ function fitAscent(train: Q[]): typeof WEIGHTS {
   let seed = 7;
   const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
   for (let i = 0; i < 1000; i++) {
-    const trial = Object.fromEntries(Object.entries(w).map(([k, v]) => [k, Number(Math.max(0, v * (0.3 + 1.4 * rand()) + (rand() < 0.2 ? rand() * 0.5 : 0)).toFixed(3))])) as typeof WEIGHTS;
+    const trial = Object.fromEntries(Object.entries(w).map(([k, v]) => [k, Number(Math.max(0, v * (0.3 + 1.4 * rand()) + (rand() < 0.2 ? rand() * 0.5 : 0)).toFixed(3))])) as Weights;
     const o = obj(trial);
     if (o > best + 1e-9) ((best = o), (w = trial));
   }
@@ -134,11 +138,11 @@ function fitAscent(train: Q[]): typeof WEIGHTS {
 }
 const folds = 5;
 const foldOf = (i: number) => (i * 7919) % folds;
-const methods: [string, (train: Q[]) => typeof WEIGHTS][] = [
+const methods: [string, (train: Q[]) => Weights][] = [
   ['current weights (in-sample)', () => WEIGHTS],
   ['ascent', fitAscent],
-  ...[1e-3, 1e-2, 0.03, 0.1].map((l) => [`pairwise ${l}`, (t: Q[]) => fitPairwise(t, l)] as [string, (train: Q[]) => typeof WEIGHTS]),
-  ...[1e-3, 1e-2, 0.03, 0.1].map((l) => [`top ${l}`, (t: Q[]) => fitTop(t, l)] as [string, (train: Q[]) => typeof WEIGHTS]),
+  ...[1e-3, 1e-2, 0.03, 0.1].map((l) => [`pairwise ${l}`, (t: Q[]) => fitPairwise(t, l)] as [string, (train: Q[]) => Weights]),
+  ...[1e-3, 1e-2, 0.03, 0.1].map((l) => [`top ${l}`, (t: Q[]) => fitTop(t, l)] as [string, (train: Q[]) => Weights]),
 ];
 let bestMethod = methods[0]!;
 let bestCv = -1;
@@ -182,9 +186,9 @@ const sgroups = answerable.flatMap((q) => {
   const g = q.cands.find((c) => c.good);
   if (!g || q.item.unanswerable === true) return [];
   const want = norm(q.item.answer);
-  const lab = g.f.sentences.map((x) => norm(g.text.slice(x.span.start, x.span.end)).includes(want));
+  const lab = g.r.sentences.map((x) => norm(g.text.slice(x.span.start, x.span.end)).includes(want));
   if (!lab.some(Boolean) || lab.every(Boolean)) return [];
-  const v = g.f.sentences.map((x) => skeys.map((k) => x.f[k]));
+  const v = g.r.sentences.map((x) => skeys.map((k) => x.f[k]));
   return [{ good: v.filter((_, i) => lab[i]), bad: v.filter((_, i) => !lab[i]) }];
 });
 const sentAcc = (gs: Group[], w: number[]) =>
@@ -216,7 +220,7 @@ const firsts = qs.flatMap((q) => {
   const [a, b] = collapse(ranked);
   if (!a) return [];
   const right = [{ ref: a.paragraph.ref, key: a.paragraph.key }, ...(a.alsoIn ?? [])].some((p) => goodKeys.has(`${p.ref}/${p.key}`));
-  return [{ y: right ? 1 : 0, x: confidenceInputs(a.features, a.score - (b?.score ?? a.score)) }];
+  return [{ y: right ? 1 : 0, x: confidenceInputs(a.features!, a.score - (b?.score ?? a.score)) }];
 });
 const predict = (beta: number[], x: number[]) => 1 / (1 + Math.exp(-(beta[0]! + x.reduce((s, v, i) => s + v * beta[i + 1]!, 0))));
 function fitConfidence(data: { x: number[]; y: number }[]): number[] {
@@ -258,12 +262,16 @@ const confidence = {
 };
 console.log('confidence =', JSON.stringify(confidence));
 
-// Abstention: how each "nothing matches" rule trades refused answerable questions for caught unanswerable ones.
-const tops = qs.map((q) => ({ unanswerable: q.item.unanswerable === true, f: q.cands.map((c) => ({ c, s: rerankScore(c.f, w) })).sort((a, b) => b.s - a.s)[0]?.c.f }));
+// Abstention: how each "nothing matches" rule trades refused answerable questions for caught unanswerable ones,
+// judged on the first passage as the answer shows it (twins folded), with the answer's own rule.
+const tops = qs.map((q) => {
+  const ranked = q.cands.map((c) => ({ ...c.r, score: rerankScore(c.f, w) })).sort((x, y) => y.score - x.score);
+  return { unanswerable: q.item.unanswerable === true, f: collapse(ranked)[0]?.features };
+});
 const nAnswerable = tops.filter((x) => !x.unanswerable).length;
 for (const sc of [0.15, 0.2, 0.25, 0.3]) {
   for (const cv of [0.2, 0.3, 0.4]) {
-    const refuses = (f: Features) => f.sentenceCoverage < sc && f.coverage < cv && f.contextCoverage < 0.5;
+    const refuses = (f: Features) => nothingAnswers(f, { sentenceCoverage: sc, coverage: cv, contextCoverage: 0.5 });
     const fa = tops.filter((x) => !x.unanswerable && x.f && refuses(x.f)).length;
     const ua = tops.filter((x) => x.unanswerable && x.f && refuses(x.f)).length;
     console.log(`abstain when sentenceCoverage < ${sc} and coverage < ${cv}: answerable refused ${fa}/${nAnswerable}, unanswerable refused ${ua}/${tops.length - nAnswerable}`);

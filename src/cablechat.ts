@@ -1,16 +1,22 @@
 /**
- * The whole pipeline behind one small face, for the CLI, the server, the eval and the benchmark:
+ * The whole pipeline behind one small face, for the CLI and the server:
  *
  *   const chat = await openCablechat({ indexDir: 'index' });
  *   const answer = await chat.ask({ question: 'How many children can the PTC house?' });
  *   await chat.close();
+ *
+ * Below the face, `openPipeline` gives the eval and the fitting script the same answering function with a
+ * choice of stages, and the index as retrieval reads it.
  */
-import { answer, type AskRequest } from './answer/index.js';
-import type { Answer } from './domain.js';
+import { citationOf } from './chunk/index.js';
+import { answer, ALL_STAGES, Conversation, type AskRequest, type Stages } from './answer/index.js';
+import type { Answer, CableDocument, CableSummary } from './domain.js';
 import { createEmbedPool, loadEmbedder, type Embedder } from './embed/index.js';
 import { modelForIndex } from './index/index.js';
-import { IndexStore } from './index/store.js';
-import { Retriever } from './retrieve/index.js';
+import { IndexStore, type IndexStats } from './index/store.js';
+import { Corpus } from './retrieve/index.js';
+
+export { ALL_STAGES, ASK_LIMITS, Conversation, type AskRequest, type Stages } from './answer/index.js';
 
 export interface OpenOptions {
   indexDir: string;
@@ -23,15 +29,40 @@ export interface OpenOptions {
   queryThreads?: number;
 }
 
+/** What an index holds, and the model it answers with. */
+export interface Stats {
+  cables: number;
+  paragraphs: number;
+  segments: number;
+  embedder: { id: string; dimensions: number };
+}
+
 export interface Cablechat {
-  readonly store: IndexStore;
-  readonly retriever: Retriever;
-  readonly embedder: Embedder;
-  ask(req: AskRequest): Promise<Answer>;
+  /**
+   * Answers a question. A conversation kept by the caller (one per chat socket) is used and, when the
+   * request carries a history, replaced by it; without one the request's history is the conversation.
+   * The caller adds the answer to its conversation once the user has it.
+   */
+  ask(request: AskRequest, conversation?: Conversation): Promise<Answer>;
+  /** One cable with every paragraph, for the viewer; null when the index has no such cable. */
+  cable(ref: string): CableDocument | null;
+  /** Cables newest first. */
+  listCables(offset: number, limit: number): { total: number; items: CableSummary[] };
+  stats(): Stats;
+  close(): Promise<void>;
+  /** @deprecated Use stats(). Kept only until bench/run.ts and test/index/ call chat.stats(). */
+  readonly store: { stats(): IndexStats };
+}
+
+/** The answering function with a choice of stages, over the index as retrieval reads it. */
+export interface Pipeline {
+  readonly corpus: Corpus;
+  readonly embedder: { id: string; dimensions: number };
+  answer(request: AskRequest, conversation: Conversation, stages?: Stages): Promise<Answer>;
   close(): Promise<void>;
 }
 
-export async function openCablechat(opts: OpenOptions): Promise<Cablechat> {
+export async function openPipeline(opts: OpenOptions): Promise<Pipeline> {
   let embedder = opts.embedder;
   if (!embedder) {
     const choice = await modelForIndex(opts.indexDir, opts.model, opts.log);
@@ -39,16 +70,57 @@ export async function openCablechat(opts: OpenOptions): Promise<Cablechat> {
     embedder = opts.queryThreads === 0 ? await loadEmbedder(choice.spec) : await createEmbedPool(choice.spec, opts.queryThreads ?? 1);
   }
   const store = IndexStore.open(opts.indexDir, { embedder });
-  const retriever = new Retriever(store, embedder);
+  const corpus = new Corpus(store, embedder);
   const owned = !opts.embedder;
+  const model = embedder;
   return {
-    store,
-    retriever,
-    embedder,
-    ask: (req) => answer(retriever, req),
+    corpus,
+    embedder: { id: model.id, dimensions: model.dimensions },
+    answer: (req, conversation, stages = ALL_STAGES) => answer(corpus, req, conversation, stages),
     async close() {
       store.close();
-      if (owned) await embedder.close();
+      if (owned) await model.close();
     },
   };
+}
+
+/** The face over a pipeline. */
+export function cablechatOf(pipeline: Pipeline): Cablechat {
+  const store = pipeline.corpus.store;
+  return {
+    ask(req, conversation) {
+      if (conversation && req.history) conversation.replace(req.history);
+      return pipeline.answer(req, conversation ?? new Conversation(req.history ?? []));
+    },
+    cable(ref) {
+      store.sync();
+      const cable = store.cable(ref);
+      if (!cable) return null;
+      const paragraphs = store.paragraphsOf(cable.ref).map((p) => ({
+        key: p.key,
+        number: p.number,
+        heading: p.heading,
+        marking: p.marking,
+        text: p.text,
+        citation: citationOf(cable.ref, p),
+      }));
+      return { ...cable, paragraphs };
+    },
+    listCables: (offset, limit) => store.listCables(offset, limit),
+    stats() {
+      const s = store.stats();
+      return { cables: s.cables, paragraphs: s.paragraphs, segments: s.segments, embedder: pipeline.embedder };
+    },
+    close: () => pipeline.close(),
+    store: { stats: () => store.stats() },
+  };
+}
+
+export async function openCablechat(opts: OpenOptions): Promise<Cablechat> {
+  return cablechatOf(await openPipeline(opts));
+}
+
+/** Whether `dir` holds an index (of any model): `npm start` builds one from the bundled cables when not. */
+export function hasIndex(dir: string): boolean {
+  return IndexStore.peekEmbedder(dir) !== null;
 }

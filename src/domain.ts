@@ -121,3 +121,19 @@ export interface Filters {
   /** A single cable ref. */
   cable?: string;
 }
+
+/** One paragraph of a cable as the viewer shows it, with its citation. */
+export interface CableParagraph {
+  key: string;
+  number: number | null;
+  heading: string | null;
+  marking: string | null;
+  text: string;
+  citation: Citation;
+}
+
+/** A whole cable: its metadata and every paragraph in order. */
+export type CableDocument = CableMeta & { paragraphs: CableParagraph[] };
+
+/** A cable in a listing: its metadata and how many paragraphs it has. */
+export type CableSummary = CableMeta & { paragraphs: number };

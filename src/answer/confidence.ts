@@ -3,11 +3,10 @@
  * model of the first passage's features and of its lead over the second passage, fitted by scripts/tune.ts on
  * all tune questions, unanswerable ones included (their first passage is never right), so the number is
  * honest for questions the cables do not answer too. The lead is on the reranker's scale: the two are
- * refitted together. No input says what kind of answer the question asks for: fitted with one, the model
- * learnt that "how many" questions are often near-miss unanswerables in our sets (a habit of the question
- * writers) and marked well-supported number answers Low (README, Known limits).
+ * refitted together. No input says what kind of answer the question asks for: with one, the fit learnt a
+ * habit of our question writers rather than of the cables (docs/decisions.md, 13:04–14:47).
  */
-import type { Features } from '../retrieve/rerank.js';
+import type { Features } from '../retrieve/index.js';
 import fitted from './confidence.json' with { type: 'json' };
 
 export const CONFIDENCE_INPUTS = ['sentenceCoverage', 'coverage', 'denseMax', 'contextCoverage', 'margin'] as const;

@@ -1,7 +1,7 @@
 /** npm run ask -- [--index DIR] [--model M] [--k N] [--json] "question" */
 import { Command } from 'commander';
 import { failUsage, parseArgs, wholeNumber } from './args.js';
-import { openCablechat } from '../cablechat.js';
+import { ASK_LIMITS, openCablechat } from '../cablechat.js';
 import { formatAnswer, jsonLine } from './format.js';
 
 const program = new Command('ask')
@@ -9,7 +9,8 @@ const program = new Command('ask')
   .argument('<question...>', 'the question (filters such as tag:KTIP or origin:"Phnom Penh" may be typed in it)')
   .option('--index <dir>', 'index folder', 'index')
   .option('--model <model>', 'embedding model (default: the one the index was built with)', 'auto')
-  .option('--k <n>', 'passages to show', wholeNumber('--k', 1, 50), 5)
+  // A terminal may list more passages than a client of the server may ask for.
+  .option('--k <n>', 'passages to show', wholeNumber('--k', 1, 50), ASK_LIMITS.defaultK)
   .option('--json', 'print the answer as one JSON object');
 
 parseArgs(program);

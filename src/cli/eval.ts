@@ -8,8 +8,8 @@ import { failUsage, parseArgs, wholeNumber } from './args.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openCablechat } from '../cablechat.js';
-import { loadQa, QaFormatError, runEval, type EvalMode, type Metrics } from '../eval/index.js';
+import { openPipeline } from '../cablechat.js';
+import { EVAL_MODES, loadQa, QaFormatError, runEval, type EvalMode, type Metrics } from '../eval/index.js';
 import { buildIndex } from '../index/index.js';
 
 const program = new Command('eval')
@@ -19,7 +19,7 @@ const program = new Command('eval')
   .option('--index <dir>', 'index folder to use (and to ingest --cables into); default: a temporary one')
   .option('--model <model>', 'embedding model for a new index', 'auto')
   .option('--k <n>', 'passages per question', wholeNumber('--k', 1, 50), 10)
-  .addOption(new Option('--mode <mode>', 'pipeline stage to measure').choices(['full', 'rerank', 'dense', 'lexical', 'fused', 'all']).default('full'))
+  .addOption(new Option('--mode <mode>', 'pipeline stage to measure').choices([...Object.keys(EVAL_MODES), 'all']).default('full'))
   .addOption(new Option('--split <split>', 'which questions').choices(['tune', 'heldout', 'all']).default('all'))
   .option('--json', 'print one JSON object (with --mode all: one per mode, keyed by mode)')
   .option('--misses', 'list the questions whose first passage was wrong');
@@ -46,11 +46,11 @@ try {
     const report = await buildIndex(opts.cables ?? ['data/cables'], { indexDir, model: opts.model, log });
     log(`index: ${report.indexed.cables} cables, ${report.indexed.paragraphs} paragraphs (${report.embedded} segments embedded, ${report.unchanged} cables unchanged, ${report.rejected.length} rejected)`);
   }
-  const chat = await openCablechat({ indexDir, model: opts.model, log });
-  const modes: EvalMode[] = opts.mode === 'all' ? ['dense', 'lexical', 'fused', 'rerank', 'full'] : [opts.mode];
+  const pipeline = await openPipeline({ indexDir, model: opts.model, log });
+  const modes = opts.mode === 'all' ? (Object.keys(EVAL_MODES) as EvalMode[]) : [opts.mode];
   const results: Metrics[] = [];
-  for (const mode of modes) results.push(await runEval(chat, items, { k: opts.k, mode }));
-  await chat.close();
+  for (const mode of modes) results.push(await runEval(pipeline, items, { k: opts.k, mode }));
+  await pipeline.close();
   if (opts.json) {
     const strip = ({ misses, ...m }: Metrics) => (opts.misses ? { ...m, misses } : m);
     process.stdout.write(`${JSON.stringify(results.length === 1 ? strip(results[0]!) : Object.fromEntries(results.map((m) => [m.mode, strip(m)])))}\n`);

@@ -8,10 +8,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { failUsage, parseArgs, wholeNumber } from './args.js';
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openCablechat } from '../cablechat.js';
+import { hasIndex, openCablechat } from '../cablechat.js';
 import { buildIndex } from '../index/index.js';
 import { normalizeOrigin, splitHost } from '../serve/guard.js';
 import { buildServer, SERVER_QUERY_THREADS } from '../serve/index.js';
@@ -86,7 +85,7 @@ try {
 const webRoot = await ensureWebApp(join(root, 'web'), log);
 
 try {
-  if (!existsSync(join(opts.index, 'cables.db'))) {
+  if (!hasIndex(opts.index)) {
     log(`no index in ${opts.index}: indexing ${opts.cables} (first start)…`);
     const r = await buildIndex([opts.cables], { indexDir: opts.index, model: opts.model, log });
     log(`indexed ${r.indexed.cables} cable(s), ${r.indexed.paragraphs} paragraphs${r.rejected.length ? `; rejected: ${r.rejected.map((x) => `${x.file} (${x.reason})`).join('; ')}` : ''}`);
@@ -110,7 +109,7 @@ try {
     if (problem) usage(problem.message);
     throw err;
   }
-  const s = chat.store.stats();
+  const s = chat.stats();
   log(`cablechat is serving ${s.cables} cable(s), ${s.paragraphs} paragraphs at ${address.replace('127.0.0.1', 'localhost')}`);
 } catch (err) {
   failUsage(err, log, { indexDir: opts.index });

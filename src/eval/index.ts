@@ -2,17 +2,29 @@
  * Eval: run a question set against an index and measure what users feel — is the first passage right,
  * is the right one in the top five, does the tool abstain when it should (and only then), how fast.
  */
-import type { Cablechat } from '../cablechat.js';
-import type { Passage } from '../domain.js';
-import type { Mode } from '../retrieve/index.js';
+import { ALL_STAGES, Conversation, type Pipeline, type Stages } from '../cablechat.js';
 import { citationFor } from '../chunk/index.js';
-import { conversation, toPassage } from '../answer/index.js';
+import { PLANS } from '../retrieve/index.js';
 import type { QaItem } from './qa.js';
 
 export { batchOf, loadQa, QaFormatError, type QaItem } from './qa.js';
 
-/** Stages of the retriever alone, plus "full": the answer a user gets (reranked, folded, may abstain). */
-export type EvalMode = Exclude<Mode, 'full'> | 'rerank' | 'full';
+/**
+ * Which stages a mode runs: each first-stage search alone, plain fusion, the reranker (the answer's ranking
+ * before folding and abstaining), and "full", the answer a user gets. Only "full" folds twins and may abstain.
+ */
+export const EVAL_MODES = {
+  dense: { retrieve: PLANS.dense, collapse: false, decide: false },
+  lexical: { retrieve: PLANS.lexical, collapse: false, decide: false },
+  fused: { retrieve: PLANS.fused, collapse: false, decide: false },
+  rerank: { retrieve: PLANS.rerank, collapse: false, decide: false },
+  full: ALL_STAGES,
+} satisfies Record<string, Stages>;
+
+export type EvalMode = keyof typeof EVAL_MODES;
+
+/** Passages read per question: mrr@10 needs ten. */
+const EVAL_K = 10;
 
 export interface Metrics {
   mode: EvalMode;
@@ -43,15 +55,16 @@ export interface Metrics {
 
 const norm = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
 
-export async function runEval(chat: Cablechat, items: QaItem[], opts: { k?: number; mode?: EvalMode } = {}): Promise<Metrics> {
-  const k = Math.max(opts.k ?? 10, 10);
+export async function runEval(pipeline: Pipeline, items: QaItem[], opts: { k?: number; mode?: EvalMode } = {}): Promise<Metrics> {
+  const k = Math.max(opts.k ?? EVAL_K, EVAL_K);
   const mode = opts.mode ?? 'full';
   const lat: number[] = [];
   let h1 = 0, h5 = 0, mrr = 0, p1 = 0, p5 = 0, c5 = 0, hl = 0, fu = 0, fuHit = 0, absOk = 0, absBad = 0, nAns = 0, nUn = 0;
   const misses: Metrics['misses'] = [];
   for (const item of items) {
     const t0 = performance.now();
-    const { passages, abstained } = await retrieveFor(chat, item, k, mode);
+    // A question with a history is asked as the HTTP API asks it: the conversation holds only its questions.
+    const { passages, abstained } = await pipeline.answer({ question: item.question, k }, new Conversation(item.history ?? []), EVAL_MODES[mode]);
     lat.push(performance.now() - t0);
     if (item.unanswerable === true) {
       nUn++;
@@ -113,21 +126,7 @@ export async function runEval(chat: Cablechat, items: QaItem[], opts: { k?: numb
     abstain_rate_unanswerable: r(absOk, nUn),
     false_abstention_rate: r(absBad, nAns),
     latency_ms: { p50: pct(0.5), p95: pct(0.95) },
-    embedder: chat.embedder.id,
+    embedder: pipeline.embedder.id,
     misses,
-  };
-}
-
-/** The full pipeline answers (and may abstain); single stages only rank, so they never abstain. */
-async function retrieveFor(chat: Cablechat, item: QaItem, k: number, mode: EvalMode): Promise<{ passages: Passage[]; abstained: boolean }> {
-  if (mode === 'full') {
-    const a = await chat.ask({ question: item.question, history: item.history, k });
-    return { passages: a.passages, abstained: a.abstained };
-  }
-  const { context, previous } = await conversation(chat.retriever, item.question, item.history ?? []);
-  const res = await chat.retriever.search({ question: item.question, context, previous, k, mode: mode === 'rerank' ? 'full' : mode });
-  return {
-    abstained: false,
-    passages: res.ranked.map(toPassage),
   };
 }

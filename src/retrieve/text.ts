@@ -16,9 +16,16 @@ const STOP = new Set(
   what's who's there's it's that's roughly anybody anyone somebody someone really actually exactly`.split(/\s+/),
 );
 
+export interface Word {
+  /** Lower-cased, possessive "'s" dropped. */
+  word: string;
+  start: number;
+  end: number;
+}
+
 /** Words of `text` in order, lowercased, with their offsets; hyphens and punctuation separate words, as in FTS5. */
-export function words(text: string): { word: string; start: number; end: number }[] {
-  const out: { word: string; start: number; end: number }[] = [];
+export function words(text: string): Word[] {
+  const out: Word[] = [];
   const re = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     out.push({ word: m[0].toLowerCase().replace(/’/g, "'").replace(/'s$/, ''), start: m.index, end: m.index + m[0].length });
@@ -40,16 +47,6 @@ export function stem(word: string): string {
 
 export function isStopWord(word: string): boolean {
   return STOP.has(word);
-}
-
-/** Content terms of a question: stemmed, stop words dropped, de-duplicated, in order. */
-export function contentTerms(text: string): string[] {
-  const seen = new Set<string>();
-  for (const { word } of words(text)) {
-    if (STOP.has(word) || word.length < 2 && !/\d/.test(word)) continue;
-    seen.add(stem(word));
-  }
-  return [...seen];
 }
 
 /** Questions that ask for a quantity are answered by sentences that contain one. */

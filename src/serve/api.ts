@@ -1,7 +1,6 @@
 /** HTTP routes (docs/protocol.md). The ask body is checked by the same schema as a socket ask. */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Cablechat } from '../cablechat.js';
-import { citationOf } from '../chunk/index.js';
 import { INDEX_FORMAT } from '../index/store.js';
 import { busyMessages, RETRY_AFTER_SECONDS, type WorkGate } from './limits.js';
 import { checkHttpAsk, MAX_REF_CHARS, PROTOCOL_VERSION } from './protocol.js';
@@ -18,11 +17,11 @@ export interface ApiOptions {
 
 export const api: FastifyPluginAsync<ApiOptions> = async (app, { chat, answerTimeoutMs = ANSWER_TIMEOUT_MS, gate }) => {
   app.get('/api/health', async () => {
-    const s = chat.store.stats();
+    const s = chat.stats();
     return {
       status: 'ok',
       protocol: PROTOCOL_VERSION,
-      embedder: { id: chat.embedder.id, dimensions: chat.embedder.dimensions },
+      embedder: s.embedder,
       cables: s.cables,
       paragraphs: s.paragraphs,
       indexFormat: INDEX_FORMAT,
@@ -43,27 +42,14 @@ export const api: FastifyPluginAsync<ApiOptions> = async (app, { chat, answerTim
         },
       },
     },
-    async (req) => ({ ...chat.store.listCables(req.query.offset, req.query.limit), offset: req.query.offset, limit: req.query.limit }),
+    async (req) => ({ ...chat.listCables(req.query.offset, req.query.limit), offset: req.query.offset, limit: req.query.limit }),
   );
 
   app.get<{ Params: { ref: string } }>(
     '/api/cables/:ref',
     // Every reference id the parser produces matches this (src/parse/header.ts, REF_ID), whatever its length.
     { schema: { params: { type: 'object', properties: { ref: { type: 'string', pattern: '^[A-Za-z0-9-]+$', maxLength: MAX_REF_CHARS } }, required: ['ref'] } } },
-    async (req, reply) => {
-      chat.store.sync();
-      const cable = chat.store.cable(req.params.ref);
-      if (!cable) return reply.code(404).send({ error: `No cable ${req.params.ref} in this index.` });
-      const paragraphs = chat.store.paragraphsOf(cable.ref).map((p) => ({
-        key: p.key,
-        number: p.number,
-        heading: p.heading,
-        marking: p.marking,
-        text: p.text,
-        citation: citationOf(cable.ref, p),
-      }));
-      return { ...cable, paragraphs };
-    },
+    async (req, reply) => chat.cable(req.params.ref) ?? reply.code(404).send({ error: `No cable ${req.params.ref} in this index.` }),
   );
 
   app.post('/api/ask', async (req, reply) => {
@@ -73,8 +59,7 @@ export const api: FastifyPluginAsync<ApiOptions> = async (app, { chat, answerTim
       return reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send({ error: busyMessages.global(), code: 'busy' });
     }
     try {
-      const { question, k, filters, history } = checked.value;
-      const a = await withTimeout(chat.ask({ question, k: k ?? 5, filters, history }), answerTimeoutMs);
+      const a = await withTimeout(chat.ask(checked.value), answerTimeoutMs);
       return { ...a, citations: a.passages.map((p) => p.citation.label) };
     } catch (err) {
       if (!(err instanceof AnswerTimeout)) throw err;

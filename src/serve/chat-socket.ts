@@ -6,13 +6,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import type { Cablechat } from '../cablechat.js';
+import { Conversation, type Cablechat } from '../cablechat.js';
 import { busyMessages, type Limits, type WorkGate } from './limits.js';
 import { checkSocketAsk, echoId, MAX_FRAME_BYTES, PROTOCOL_VERSION, type SocketAsk } from './protocol.js';
 import { ANSWER_TIMEOUT_MS, AnswerTimeout, withTimeout } from './timeout.js';
-
-/** Earlier questions kept per socket; a follow-up only ever needs the last few. */
-const HISTORY_LIMIT = 8;
 
 /** Close code for a client that does not read (1008, policy violation), with a reason it can log. */
 export const CLOSE_NOT_READING = 1008;
@@ -26,7 +23,7 @@ export interface ChatSocketOptions {
 
 export const chatSocket: FastifyPluginAsync<ChatSocketOptions> = async (app, { chat, answerTimeoutMs = ANSWER_TIMEOUT_MS, limits, gate }) => {
   app.get('/ws', { websocket: true }, (socket: WebSocket, req) => {
-    const history: string[] = [];
+    const conversation = new Conversation();
     // Questions on one socket are answered in order, so a follow-up always sees the turn before it.
     const waiting: SocketAsk[] = [];
     let answering = false;
@@ -56,8 +53,8 @@ export const chatSocket: FastifyPluginAsync<ChatSocketOptions> = async (app, { c
       dropWaiting();
     });
 
-    const stats = chat.store.stats();
-    send({ type: 'hello', protocol: PROTOCOL_VERSION, embedder: chat.embedder.id, cables: stats.cables, paragraphs: stats.paragraphs });
+    const stats = chat.stats();
+    send({ type: 'hello', protocol: PROTOCOL_VERSION, embedder: stats.embedder.id, cables: stats.cables, paragraphs: stats.paragraphs });
 
     socket.on('message', (data, isBinary) => {
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
@@ -77,7 +74,7 @@ export const chatSocket: FastifyPluginAsync<ChatSocketOptions> = async (app, { c
       }
       const type = (msg as { type?: unknown }).type;
       if (type === 'reset') {
-        history.length = 0;
+        conversation.reset();
         return send({ type: 'reset', id });
       }
       if (type !== 'ask') {
@@ -117,9 +114,9 @@ export const chatSocket: FastifyPluginAsync<ChatSocketOptions> = async (app, { c
 
     async function answerOne(ask: SocketAsk) {
       const t0 = performance.now();
-      if (ask.history) history.splice(0, history.length, ...ask.history.slice(-HISTORY_LIMIT));
       try {
-        const answer = await withTimeout(chat.ask({ question: ask.question, history: [...history], k: ask.k ?? 5, filters: ask.filters }), answerTimeoutMs);
+        // A history in the ask (a client after reconnecting) replaces the socket's own.
+        const answer = await withTimeout(chat.ask({ question: ask.question, history: ask.history, k: ask.k, filters: ask.filters }, conversation), answerTimeoutMs);
         send({ type: 'ack', id: ask.id, question: ask.question, searched: answer.searched, filters: answer.filters });
         answer.passages.forEach((passage, i) => send({ type: 'passage', id: ask.id, rank: i + 1, passage }));
         send({
@@ -128,8 +125,7 @@ export const chatSocket: FastifyPluginAsync<ChatSocketOptions> = async (app, { c
           answer: { ...answer, citations: answer.passages.map((p) => p.citation.label) },
           elapsed_ms: Math.round(performance.now() - t0),
         });
-        history.push(ask.question);
-        if (history.length > HISTORY_LIMIT) history.shift();
+        conversation.add(answer);
       } catch (err) {
         if (err instanceof AnswerTimeout) {
           req.log.error({ ms: err.ms }, 'answering timed out');

@@ -1,16 +1,17 @@
 /**
  * The ask request, one schema for the socket and POST /api/ask (docs/protocol.md), so both accept and refuse
- * exactly the same things and say so in the same words.
+ * exactly the same things and say so in the same words. Its bounds are the ask's own (answer/limits.ts).
  */
 import { z } from 'zod';
+import { ASK_LIMITS } from '../answer/limits.js';
 import type { Filters } from '../domain.js';
 
 export const PROTOCOL_VERSION = 1;
 
 export const MAX_ID_CHARS = 100;
-export const MAX_QUESTION_CHARS = 2000;
-export const MAX_HISTORY_ITEMS = 20;
-export const MAX_K = 20;
+export const MAX_QUESTION_CHARS = ASK_LIMITS.questionChars;
+export const MAX_HISTORY_ITEMS = ASK_LIMITS.historyItems;
+export const MAX_K = ASK_LIMITS.maxK;
 /**
  * Longest reference id the viewer route and the `cable` filter take. The parser's reference pattern has
  * no length of its own; real ids are about 20 characters, file names stop at 255 bytes.

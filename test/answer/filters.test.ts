@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractFilters } from '../../src/answer/index.js';
+import { extractFilters } from '../../src/retrieve/index.js';
 import { filterProblem } from '../../src/answer/filters.js';
 
 describe('filters typed in the question', () => {

@@ -4,8 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import type { Cablechat } from '../../src/cablechat.js';
+import { Conversation, type Pipeline } from '../../src/cablechat.js';
 import { embeddingText } from '../../src/embed/index.js';
+import { EVAL_MODES } from '../../src/eval/index.js';
 import { seedChat, SEED_DIR } from '../support/seed-index.js';
 
 const ALL_CAPS = fileURLToPath(new URL('../fixtures/cables/all-caps.txt', import.meta.url));
@@ -22,15 +23,15 @@ describe('what the model is given', () => {
 });
 
 describe('an all-caps cable next to the seed cable', () => {
-  let chat: Cablechat;
+  let pipeline: Pipeline;
   let dispose: () => Promise<void>;
   beforeAll(async () => {
-    ({ chat, dispose } = await seedChat([SEED_DIR, ALL_CAPS]));
+    ({ pipeline, dispose } = await seedChat([SEED_DIR, ALL_CAPS]));
   });
   afterAll(() => dispose());
 
   it('is found by meaning alone (dense search), not only by its words', async () => {
-    const res = await chat.retriever.search({ question: 'Did the Spanish government intend to throw out more Libyans?', k: 3, mode: 'dense' });
-    expect(res.ranked[0]!.paragraph.ref).toBe('86MADRID5480');
+    const a = await pipeline.answer({ question: 'Did the Spanish government intend to throw out more Libyans?', k: 3 }, new Conversation(), EVAL_MODES.dense);
+    expect(a.passages[0]!.citation.ref).toBe('86MADRID5480');
   });
 });

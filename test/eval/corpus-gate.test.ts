@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCablechat, type Cablechat } from '../../src/cablechat.js';
+import { openPipeline, type Pipeline } from '../../src/cablechat.js';
 import { loadQa, runEval, type Metrics } from '../../src/eval/index.js';
 import { buildIndex } from '../../src/index/index.js';
 import { corpusSlice, DEV_QA, haveCorpus } from '../support/corpus-slice.js';
@@ -22,19 +22,19 @@ if (!haveCorpus) console.warn('corpus gate skipped: ../shared/corpus/cablegate-2
 
 describe.skipIf(!haveCorpus)('corpus eval gate (dev questions over a 110-cable slice)', () => {
   let dir: string;
-  let chat: Cablechat;
+  let pipeline: Pipeline;
   let full: Metrics;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cablechat-corpus-'));
     // Worker threads on every core, as `npm run ingest` does: the slice takes about a minute that way.
     const report = await buildIndex(corpusSlice(), { indexDir: dir, model: 'use-lite' });
     expect(report.indexed.cables).toBeGreaterThanOrEqual(75);
-    chat = await openCablechat({ indexDir: dir, queryThreads: 0 });
-    full = await runEval(chat, loadQa(DEV_QA), { mode: 'full' });
+    pipeline = await openPipeline({ indexDir: dir, queryThreads: 0 });
+    full = await runEval(pipeline, loadQa(DEV_QA), { mode: 'full' });
     console.log(JSON.stringify({ ...full, misses: full.misses.map((m) => m.id) }));
   }, 600_000);
   afterAll(async () => {
-    await chat?.close();
+    await pipeline?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -45,9 +45,9 @@ describe.skipIf(!haveCorpus)('corpus eval gate (dev questions over a 110-cable s
   });
 
   it('ranks better than each single retrieval stage (hit@1)', async () => {
-    const rerank = await runEval(chat, loadQa(DEV_QA), { mode: 'rerank' });
+    const rerank = await runEval(pipeline, loadQa(DEV_QA), { mode: 'rerank' });
     for (const mode of ['dense', 'lexical', 'fused'] as const) {
-      const m = await runEval(chat, loadQa(DEV_QA), { mode });
+      const m = await runEval(pipeline, loadQa(DEV_QA), { mode });
       expect(rerank['hit@1'], mode).toBeGreaterThan(m['hit@1']);
     }
   });

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cablechat } from '../../src/cablechat.js';
+import type { Pipeline } from '../../src/cablechat.js';
 import { loadQa, runEval, type Metrics } from '../../src/eval/index.js';
 import { seedChat } from '../support/seed-index.js';
 
@@ -26,12 +26,12 @@ export const GATE = {
   false_abstention_rate: 0.05,
 };
 
-let chat: Cablechat;
+let pipeline: Pipeline;
 let dispose: () => Promise<void>;
 let full: Metrics;
 beforeAll(async () => {
-  ({ chat, dispose } = await seedChat());
-  full = await runEval(chat, loadQa(QA), { mode: 'full' });
+  ({ pipeline, dispose } = await seedChat());
+  full = await runEval(pipeline, loadQa(QA), { mode: 'full' });
   console.log(JSON.stringify({ ...full, misses: full.misses.map((m) => m.id) }));
 });
 afterAll(() => dispose());
@@ -64,9 +64,9 @@ describe('seed eval gate (full pipeline, all questions)', () => {
   // other, and on held-out seed questions fusion is ahead (README, Quality). The corpus gate, where the
   // reranker's cable features matter, holds the comparison with fusion.
   it('ranks better than dense and lexical search alone (hit@1)', async () => {
-    const rerank = await runEval(chat, loadQa(QA), { mode: 'rerank' });
+    const rerank = await runEval(pipeline, loadQa(QA), { mode: 'rerank' });
     for (const mode of ['dense', 'lexical'] as const) {
-      const m = await runEval(chat, loadQa(QA), { mode });
+      const m = await runEval(pipeline, loadQa(QA), { mode });
       expect(rerank['hit@1'], mode).toBeGreaterThan(m['hit@1']);
     }
   });

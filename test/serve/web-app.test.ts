@@ -3,15 +3,22 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureWebApp } from '../../src/serve/web-app.js';
 
-// A copy of web/ inside the project (so vite and its imports resolve from node_modules), built for real.
-const copy = join(import.meta.dirname, '..', '.artifacts', 'web-copy');
-afterAll(() => rmSync(copy, { recursive: true, force: true }));
+// A copy of web/ inside the project (so vite and its imports resolve from node_modules), built for real, with
+// the one file of src/ the chat imports (the ask limits) where its relative import finds it.
+const artifacts = join(import.meta.dirname, '..', '.artifacts');
+const copy = join(artifacts, 'web-copy');
+const shared = join(artifacts, 'src');
+afterAll(() => {
+  rmSync(copy, { recursive: true, force: true });
+  rmSync(shared, { recursive: true, force: true });
+});
 
 describe('the web app build', () => {
   it('is built when missing, kept when current, and rebuilt after its sources change', async () => {
     rmSync(copy, { recursive: true, force: true });
     mkdirSync(copy, { recursive: true });
     cpSync(join(import.meta.dirname, '..', '..', 'web'), copy, { recursive: true, filter: (src) => !src.includes(`${join('web', 'dist')}`) });
+    cpSync(join(import.meta.dirname, '..', '..', 'src', 'answer', 'limits.ts'), join(shared, 'answer', 'limits.ts'));
     const lines: string[] = [];
     const dist = await ensureWebApp(copy, (l) => lines.push(l));
     const first = statSync(join(dist, 'index.html')).mtimeMs;

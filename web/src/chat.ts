@@ -1,3 +1,4 @@
+import { ASK_LIMITS } from '../../src/answer/limits.js';
 import { passageCard } from './card.js';
 import { announce, h, replace } from './dom.js';
 import type { AckMessage, Answer, DoneMessage, ErrorMessage, Filters, Passage, ServerMessage } from './protocol.js';
@@ -46,7 +47,6 @@ function newRequestId(): string {
 
 export class Chat {
   private readonly turns = new Map<string, Turn>();
-  /** Whether the server-side conversation on the current socket has earlier questions in it. */
   /** Questions answered so far in this conversation, oldest first; sent with every ask. */
   private asked: string[] = [];
 
@@ -143,7 +143,7 @@ export class Chat {
   /** Sends now when connected, otherwise waits (visibly) for the next hello. */
   private dispatch(turn: Turn): void {
     window.clearTimeout(turn.failTimer);
-    if (this.socket.send({ type: 'ask', id: turn.id, question: turn.question, history: this.asked.slice(-8) })) {
+    if (this.socket.send({ type: 'ask', id: turn.id, question: turn.question, history: this.asked.slice(-ASK_LIMITS.historyItems) })) {
       turn.phase = 'sent';
       this.setStatus(turn, 'Sent, waiting for the server…', true);
       return;

@@ -1,4 +1,5 @@
 import './styles.css';
+import { ASK_LIMITS } from '../../src/answer/limits.js';
 import { Chat } from './chat.js';
 import { announce, h, isPlainClick } from './dom.js';
 import { PROTOCOL_VERSION } from './protocol.js';
@@ -22,6 +23,7 @@ const status = byId<HTMLElement>('status');
 const statusText = byId<HTMLElement>('status-text');
 const retryNow = byId<HTMLButtonElement>('retry-now');
 const newConversation = byId<HTMLButtonElement>('new-conversation');
+input.maxLength = ASK_LIMITS.questionChars;
 
 // We restore the chat's scroll position ourselves when returning from the viewer.
 history.scrollRestoration = 'manual';

@@ -1,8 +1,8 @@
 // Wire types of protocol v1 (docs/protocol.md). Domain types are shared with the server so that
 // a change there breaks the web build instead of silently breaking the page.
-import type { Answer, CableMeta, Citation, Filters, Passage, Span } from '../../src/domain.js';
+import type { Answer, CableDocument, CableMeta, CableParagraph, Citation, Filters, Passage, Span } from '../../src/domain.js';
 
-export type { Answer, CableMeta, Citation, Filters, Passage, Span };
+export type { Answer, CableDocument, CableMeta, CableParagraph, Citation, Filters, Passage, Span };
 
 export const PROTOCOL_VERSION = 1;
 
@@ -65,15 +65,3 @@ export function parseServerMessage(data: unknown): ServerMessage | null {
   if (typeof type !== 'string' || !SERVER_TYPES.has(type)) return null;
   return value as ServerMessage;
 }
-
-/** A paragraph as returned by GET /api/cables/:ref. */
-export interface CableParagraph {
-  key: string;
-  number: number | null;
-  heading: string | null;
-  marking: string | null;
-  text: string;
-  citation: Citation;
-}
-
-export type CableDocument = CableMeta & { paragraphs: CableParagraph[] };
