@@ -104,6 +104,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS paragraphs_fts USING fts5(
   text, heading, subject, tokenize = 'porter unicode61 remove_diacritics 2');
 `;
 
+/** Whether a cable holds a term (store.cablesWithTerm). */
+export interface TermCables {
+  has(ref: string): boolean;
+}
+
 export interface CommitItem {
   cable: Cable;
   file: string;
@@ -633,10 +638,21 @@ export class IndexStore {
     return row.n;
   }
 
-  /** References of the cables with this term anywhere (text, heading or subject). */
-  cablesWithTerm(term: string): Set<string> {
-    const q = this.sql('SELECT DISTINCT p.ref FROM paragraphs_fts f JOIN paragraphs p ON p.id = f.rowid WHERE paragraphs_fts MATCH ?');
-    return new Set(q.pluck().all(quoteFts(term)) as string[]);
+  /**
+   * The cables with this term anywhere (text, heading or subject), asked cable by cable as callers ask
+   * `has(ref)`, and remembered. A question only ever asks about its ~20 candidate cables, so the cost does not
+   * grow with how many cables of the whole archive use the term (listing them all did: a common word is in
+   * most of 250,000 cables).
+   */
+  cablesWithTerm(term: string): TermCables {
+    const known = new Map<string, boolean>();
+    return {
+      has: (ref) => {
+        let yes = known.get(ref);
+        if (yes === undefined) known.set(ref, (yes = this.cablesWithTermAmong(term, [ref]).size > 0));
+        return yes;
+      },
+    };
   }
 
   /**
