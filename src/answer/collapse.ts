@@ -4,7 +4,6 @@
  * with it.
  */
 import type { Candidate } from '../retrieve/index.js';
-import { sentenceStems } from '../retrieve/paragraph.js';
 
 export type Folded = Candidate & { alsoIn?: { ref: string; key: string; number: number | null }[] };
 
@@ -32,8 +31,8 @@ function sameFact(a: Candidate, b: Candidate): boolean {
   const sa = a.best[0];
   const sb = b.best[0];
   if (!sa || !sb) return false;
-  const A = sentenceStems(a.paragraph.text, sa.span.start);
-  const B = sentenceStems(b.paragraph.text, sb.span.start);
+  const A = sa.stems;
+  const B = sb.stems;
   let inter = 0;
   for (const x of A) if (B.has(x)) inter++;
   return inter / Math.min(A.size, B.size) >= SAME_SHARE && inter >= SAME_MIN;

@@ -39,8 +39,3 @@ export function analyseParagraph(text: string): ParagraphAnalysis {
   analyses.set(text, a);
   return a;
 }
-
-/** Stems of the sentence of `text` that starts at `start` (empty when none does). */
-export function sentenceStems(text: string, start: number): Set<string> {
-  return analyseParagraph(text).sentences.find((s) => s.span.start === start)?.stems ?? new Set();
-}

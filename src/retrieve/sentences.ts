@@ -25,6 +25,8 @@ export interface SentenceFeatures {
 
 export interface ScoredSentence {
   span: Span;
+  /** The sentence's word stems. */
+  stems: Set<string>;
   f: SentenceFeatures;
   score: number;
 }
@@ -49,7 +51,7 @@ export function scoreSentences(text: ParagraphAnalysis, segments: readonly Segme
     const seg = segments.find((s) => s.start <= span.start && span.end <= s.end) ?? segments.find((s) => s.start < span.end && span.start < s.end);
     const type = (kind.number && number) || (kind.time && time) ? 1 : 0;
     const f = { coverage, context, similarity: seg?.similarity ?? 0, type, previous: before };
-    out.push({ span, f, score: sentenceScore(f) });
+    out.push({ span, stems, f, score: sentenceScore(f) });
     before = coverage;
   }
   return out;
