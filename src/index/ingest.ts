@@ -101,6 +101,8 @@ export { collectFiles, MissingPathError, type IngestWarning } from './files.js';
 const MANY_PARAGRAPHS = 1000;
 /** A commit may take this share of the time between commits, at most. */
 const COMMIT_SHARE = 0.05;
+/** Finished cables held for the next commit, at most (in paragraphs): memory stays bounded however fast embedding runs. */
+const MAX_READY_PARAGRAPHS = 50_000;
 
 /** What the first pass keeps of a cable: enough to decide, count and find it again, not its text. */
 interface Claim {
@@ -415,7 +417,9 @@ class EmbedPipeline {
     while (this.chunks[0] && this.chunks[0].left === 0) this.ready.push(...this.chunks.shift()!.items);
     if (!this.ready.length) return;
     const since = performance.now() - this.lastCommitEnd;
-    if (!force && this.commitEvery > 0 && since < Math.max(this.commitEvery, this.lastCommitTook / COMMIT_SHARE)) return;
+    const held = this.ready.reduce((n, it) => n + it.cable.paragraphs.length, 0);
+    const early = since < Math.max(this.commitEvery, this.lastCommitTook / COMMIT_SHARE);
+    if (!force && this.commitEvery > 0 && early && held < MAX_READY_PARAGRAPHS) return;
     const t = performance.now();
     const items = this.ready;
     this.ready = [];
