@@ -149,7 +149,7 @@ await app.close();
 log(`   one client p50 ${r1(pct(wsLat, 0.5))} ms; 64 clients: ${errors} errors, ${r1(640 / loadSeconds)} answers/s`);
 
 // ---- 6. results ---------------------------------------------------------------------------------------
-const stats = chat.store.stats();
+const stats = chat.stats();
 await chat.close();
 await embedder.close();
 rmSync(indexDir, { recursive: true, force: true });

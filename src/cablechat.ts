@@ -13,7 +13,7 @@ import { answer, ALL_STAGES, Conversation, type AskRequest, type Stages } from '
 import type { Answer, CableDocument, CableSummary } from './domain.js';
 import { createEmbedPool, loadEmbedder, type Embedder } from './embed/index.js';
 import { modelForIndex } from './index/index.js';
-import { IndexStore, type IndexStats } from './index/store.js';
+import { IndexStore } from './index/store.js';
 import { Corpus } from './retrieve/index.js';
 
 export { ALL_STAGES, ASK_LIMITS, Conversation, type AskRequest, type Stages } from './answer/index.js';
@@ -50,8 +50,6 @@ export interface Cablechat {
   listCables(offset: number, limit: number): { total: number; items: CableSummary[] };
   stats(): Stats;
   close(): Promise<void>;
-  /** @deprecated Use stats(). Kept only until bench/run.ts and test/index/ call chat.stats(). */
-  readonly store: { stats(): IndexStats };
 }
 
 /** The answering function with a choice of stages, over the index as retrieval reads it. */
@@ -112,7 +110,6 @@ export function cablechatOf(pipeline: Pipeline): Cablechat {
       return { cables: s.cables, paragraphs: s.paragraphs, segments: s.segments, embedder: pipeline.embedder };
     },
     close: () => pipeline.close(),
-    store: { stats: () => store.stats() },
   };
 }
 

@@ -146,7 +146,7 @@ describe('a long ingest', () => {
     const reader = (async () => {
       while (running) {
         await chat.ask({ question: 'How many children can the transit center house?' });
-        const cables = chat.store.stats().cables;
+        const cables = chat.stats().cables;
         if (seen.at(-1) !== cables) seen.push(cables);
         await new Promise((r) => setImmediate(r));
       }
@@ -155,7 +155,7 @@ describe('a long ingest', () => {
     await buildIndex([csv], { indexDir: index, embedder: { ...slow, embed: async (t) => (await new Promise((r) => setTimeout(r, 5)), slow.embed(t)) }, ...small });
     running = false;
     await reader;
-    const last = chat.store.stats().cables;
+    const last = chat.stats().cables;
     if (seen.at(-1) !== last) seen.push(last);
     await chat.close();
     expect(seen[0]).toBe(1);

@@ -74,7 +74,7 @@ describe('ingest', () => {
     expect(changed.c.texts).toBeGreaterThanOrEqual(1);
     expect(changed.c.texts).toBeLessThanOrEqual(3);
     const chat = await openCablechat({ indexDir: dir, embedder: e });
-    expect(chat.store.stats().paragraphs).toBe(r2.paragraphs);
+    expect(chat.stats().paragraphs).toBe(r2.paragraphs);
     const a = await chat.ask({ question: 'How many children can the Poipet Transit Center house?' });
     expect(a.passages[0]!.text).toContain('12 children at a time');
     expect(a.passages[0]!.text).not.toContain('10 children at a time');
@@ -104,7 +104,7 @@ describe('ingest', () => {
     const crashing = counting(e, 1);
     await expect(buildIndex([src], { indexDir: dir, embedder: crashing.wrapped, batchSize: 8 })).rejects.toThrow(/simulated crash/);
     const chat = await openCablechat({ indexDir: dir, embedder: e });
-    expect(chat.store.stats().cables).toBe(1);
+    expect(chat.stats().cables).toBe(1);
     expect((await chat.ask({ question: 'How many children can the Poipet Transit Center house?' })).passages[0]!.citation.label).toBe('09PHNOMPENH246 ¶10');
     await chat.close();
     const resumed = counting(e);
@@ -126,7 +126,7 @@ describe('ingest', () => {
     await buildIndex([src], { indexDir: dir, embedder: e });
     const after = await chat.ask({ question: 'How many children can the Battambang Transit Center house?', filters: { cable: '09PHNOMPENH999' } });
     expect(after.passages[0]!.citation.label).toBe('09PHNOMPENH999 ¶10');
-    expect(chat.store.stats().cables).toBe(2);
+    expect(chat.stats().cables).toBe(2);
     await chat.close();
   });
 

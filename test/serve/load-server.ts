@@ -24,4 +24,4 @@ process.on('message', async (m: { type: string }) => {
     process.exit(0);
   }
 });
-send({ type: 'listening', port: Number(new URL(address).port), paragraphs: seed.chat.store.stats().paragraphs });
+send({ type: 'listening', port: Number(new URL(address).port), paragraphs: seed.chat.stats().paragraphs });
