@@ -71,7 +71,10 @@ export async function retrieve(corpus: Corpus, query: Query, plan: Plan, k: numb
   if (allowed && allowed.size === 0) return { ranked: [], allowed: 0, view };
   // With a worker-backed embedder the model runs on another core while this thread does the lexical search
   // and reads its candidates: most of a query's own work hides behind the embedding.
-  const embedding = plan.dense ? corpus.embedder.embed([denseText(query)]) : null;
+  // A question made only of typed filters (after one, "And what about boys?" leans on it) has no words to
+  // embed, and the bundled model throws on an empty text: such a question is searched by its words alone.
+  const text = plan.dense ? denseText(query) : '';
+  const embedding = text.trim() ? corpus.embedder.embed([text]) : null;
   const lex = plan.lexical ? lexical(corpus, query, DEPTH, allowed) : [];
   const reader = new CandidateReader(corpus);
   reader.prefetch(
