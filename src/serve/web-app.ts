@@ -5,8 +5,8 @@
  * Two starts at once (or a start while tests run) must not build over each other: a build takes a lock
  * folder, writes into a fresh folder and swaps it in, so web/dist is never half-written or empty.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -18,10 +18,24 @@ function newestSource(dir: string): number {
   return newest;
 }
 
+/** Files outside web/ that the app bundles (e.g. the ask limits in src/answer/limits.ts): a change there is a change of the app. */
+function sharedSources(webDir: string): string[] {
+  const out = new Set<string>();
+  const src = join(webDir, 'src');
+  if (!existsSync(src)) return [];
+  for (const name of readdirSync(src).filter((f) => f.endsWith('.ts'))) {
+    for (const m of readFileSync(join(src, name), 'utf8').matchAll(/^import (?!type\b)[^;]*?from '((?:\.\.\/)+src\/[^']+)\.js'/gm)) {
+      out.add(`${resolve(dirname(join(src, name)), m[1]!)}.ts`);
+    }
+  }
+  return [...out].filter((f) => existsSync(f));
+}
+
 function stale(webDir: string): 'missing' | 'changed' | null {
   const built = join(webDir, 'dist', 'index.html');
   if (!existsSync(built)) return 'missing';
-  return newestSource(webDir) > statSync(built).mtimeMs ? 'changed' : null;
+  const newest = Math.max(newestSource(webDir), ...sharedSources(webDir).map((f) => statSync(f).mtimeMs));
+  return newest > statSync(built).mtimeMs ? 'changed' : null;
 }
 
 /** A lock left by a build that died is taken over after this long; a real build takes seconds. */

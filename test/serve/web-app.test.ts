@@ -33,6 +33,17 @@ describe('the web app build', () => {
     utimesSync(join(copy, 'src', 'card.ts'), later, later);
     await ensureWebApp(copy, (l) => lines.push(l));
     expect(lines[1]).toBe('rebuilding the web app (its sources changed)…');
-    expect(statSync(join(dist, 'index.html')).mtimeMs).toBeGreaterThan(first);
+    const second = statSync(join(dist, 'index.html')).mtimeMs;
+    expect(second).toBeGreaterThan(first);
+
+    // A file outside web/ that the chat bundles (the ask limits) changing is a change of the chat too.
+    const earlier = new Date(first - 60_000);
+    utimesSync(join(copy, 'src', 'card.ts'), earlier, earlier);
+    await ensureWebApp(copy, (l) => lines.push(l));
+    expect(lines).toHaveLength(2);
+    const later2 = new Date(second + 60_000);
+    utimesSync(join(shared, 'answer', 'limits.ts'), later2, later2);
+    await ensureWebApp(copy, (l) => lines.push(l));
+    expect(lines[2]).toBe('rebuilding the web app (its sources changed)…');
   }, 60_000);
 });
