@@ -119,5 +119,6 @@ export async function openCablechat(opts: OpenOptions): Promise<Cablechat> {
 
 /** Whether `dir` holds an index (of any model): `npm start` builds one from the bundled cables when not. */
 export function hasIndex(dir: string): boolean {
-  return IndexStore.peekEmbedder(dir) !== null;
+  // A damaged index is still an index: opening it says so and how to rebuild, instead of indexing over it.
+  return IndexStore.exists(dir);
 }

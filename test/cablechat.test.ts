@@ -1,5 +1,5 @@
 /** The one face the server and the CLI use: ask, cable, listCables, stats, close (fast, hand-made vectors). */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +45,9 @@ describe('the chat face', () => {
       expect(hasIndex(dir)).toBe(true);
       expect(hasIndex(empty)).toBe(false);
       expect(hasIndex(join(empty, 'missing'))).toBe(false);
+      // A damaged index is an index: npm start must say it is damaged, not index the demo cable over it.
+      writeFileSync(join(empty, 'cables.db'), 'not a database');
+      expect(hasIndex(empty)).toBe(true);
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }

@@ -219,6 +219,11 @@ export class IndexStore {
     return Object.fromEntries(rows.map((r) => [r.key, r.value]));
   }
 
+  /** Whether `dir` holds an index at all (sound or not: opening it says which). */
+  static exists(dir: string): boolean {
+    return existsSync(join(dir, DB_FILE));
+  }
+
   /** Read the index's embedder id without checking it, so callers can load the matching model. */
   static peekEmbedder(dir: string): EmbedderInfo | null {
     const file = join(dir, DB_FILE);
