@@ -2,23 +2,22 @@
  * End to end in a real browser: Debian's Chromium driven by playwright-core against the real server
  * (real index of the seed cable, real model), as a user would use it.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/serve/index.js';
 import { SEED_DIR, seedChat } from '../support/seed-index.js';
+import { askInChat, launchChromium, type Chromium } from '../support/chromium.js';
 import { ensureWebBuilt } from '../support/web-build.js';
 
 const SHOTS = join(import.meta.dirname, '..', '.artifacts');
 let app: FastifyInstance;
 let base: string;
-let browser: BrowserContext;
+let chrome: Chromium | undefined;
 let page: Page;
 let dispose: () => Promise<void>;
-let profile: string | undefined;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -28,35 +27,17 @@ beforeAll(async () => {
   dispose = seed.dispose;
   app = await buildServer({ chat: seed.chat, webRoot });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
-  // A fresh profile per run: no state from earlier runs, no first-run network chatter.
-  profile = mkdtempSync(join(tmpdir(), 'cablechat-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 900 },
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
+  chrome = await launchChromium();
+  page = chrome.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await chrome?.close();
   await app?.close();
   await dispose?.();
-  // Each run leaves a profile of a few MB; left behind, they pile up in /tmp run after run.
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-async function ask(question: string) {
-  const before = await page.locator('.answer').count();
-  await page.fill('#question', question);
-  await page.keyboard.press('Enter');
-  const answer = page.locator('.answer').nth(before);
-  await expect.poll(() => answer.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
-  return answer;
-}
+const ask = (question: string) => askInChat(page, question);
 
 describe('web chat in Chromium', () => {
   it('answers with a highlighted, cited paragraph and opens it in the cable viewer', async () => {

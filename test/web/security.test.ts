@@ -9,11 +9,12 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/serve/index.js';
 import { SEED_DIR } from '../support/seed-index.js';
 import { hashChat } from '../support/hash-embedder.js';
+import { askInChat, launchChromium, type Chromium } from '../support/chromium.js';
 import { ensureWebBuilt } from '../support/web-build.js';
 
 const XSS_REF = '09XSSTEST1';
@@ -41,9 +42,8 @@ let port: number;
 let base: string;
 let attacker: Server;
 let attackerPort: number;
-let browser: BrowserContext;
+let chrome: Chromium | undefined;
 let page: Page;
-let profile: string | undefined;
 const dialogs: string[] = [];
 
 /** A page on another origin (another port) that tries to read the local server's cables. */
@@ -69,18 +69,9 @@ beforeAll(async () => {
   attacker = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(attackPage(port)));
   await new Promise<void>((r) => attacker.listen(0, '127.0.0.1', () => r()));
   attackerPort = (attacker.address() as { port: number }).port;
-  profile = mkdtempSync(join(tmpdir(), 'cablechat-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      // What DNS rebinding achieves: a name the attacker owns now points at this machine.
-      '--host-resolver-rules=MAP rebind.test 127.0.0.1',
-    ],
-    viewport: { width: 1280, height: 900 },
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
+  // What DNS rebinding achieves: a name the attacker owns now points at this machine.
+  chrome = await launchChromium(['--host-resolver-rules=MAP rebind.test 127.0.0.1']);
+  page = chrome.page;
   page.on('dialog', (d) => {
     dialogs.push(d.message());
     void d.dismiss();
@@ -98,22 +89,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await chrome?.close();
   await app?.close();
   await new Promise((r) => attacker?.close(r));
   await seed?.dispose();
   if (dir) rmSync(dir, { recursive: true, force: true });
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-async function ask(question: string) {
-  const before = await page.locator('.answer').count();
-  await page.fill('#question', question);
-  await page.keyboard.press('Enter');
-  const answer = page.locator('.answer').nth(before);
-  await expect.poll(() => answer.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
-  return answer;
-}
+const ask = (question: string) => askInChat(page, question);
 
 const recorded = () => page.evaluate<{ __csp: string[]; __scripts: string[] }>('({ __csp: [...window.__csp], __scripts: [...window.__scripts] })');
 
