@@ -200,8 +200,11 @@ export async function ingest(paths: string[], opts: IngestOptions): Promise<Inge
     // ---- pass 2: embed and commit, chunk by chunk -----------------------------------------------------
     const pass2 = async () => {
       if (lost.length) await pipeline.add([], lost.map((s) => [s.hash, embeddingText(s.text)] as [string, string]));
+      // Only sources with something to index are read again (an unchanged file is not parsed twice).
+      const toRead = new Set(todo.map(([, c]) => c.file));
       for (const file of files) {
         if (wanted.size === 0) break;
+        if (!toRead.has(file)) continue;
         let ordinal = 0;
         for await (const item of readCables(file)) {
           ordinal++;
@@ -306,6 +309,7 @@ class EmbedPipeline {
   private readonly batches: { chunk: Chunk; texts: [string, string][] }[] = [];
   private readonly inFlightHashes = new Set<string>();
   private ready: CommitItem[] = [];
+  private readyParagraphs = 0;
   private running = 0;
   private busySince = 0;
   private busy = 0;
@@ -414,15 +418,19 @@ class EmbedPipeline {
 
   /** Chunks finish in order; their cables become ready, and are committed when it is time. */
   private settle(force = false): void {
-    while (this.chunks[0] && this.chunks[0].left === 0) this.ready.push(...this.chunks.shift()!.items);
+    while (this.chunks[0] && this.chunks[0].left === 0) {
+      const { items } = this.chunks.shift()!;
+      this.ready.push(...items);
+      for (const it of items) this.readyParagraphs += it.cable.paragraphs.length;
+    }
     if (!this.ready.length) return;
     const since = performance.now() - this.lastCommitEnd;
-    const held = this.ready.reduce((n, it) => n + it.cable.paragraphs.length, 0);
     const early = since < Math.max(this.commitEvery, this.lastCommitTook / COMMIT_SHARE);
-    if (!force && this.commitEvery > 0 && early && held < MAX_READY_PARAGRAPHS) return;
+    if (!force && this.commitEvery > 0 && early && this.readyParagraphs < MAX_READY_PARAGRAPHS) return;
     const t = performance.now();
     const items = this.ready;
     this.ready = [];
+    this.readyParagraphs = 0;
     try {
       this.graphSeconds += this.store.commitCables(items).graphSeconds;
     } catch (err) {

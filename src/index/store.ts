@@ -138,6 +138,8 @@ export class IndexStore {
   /** Prepared once per SQL text: preparing is a large share of a query's cost otherwise. */
   private readonly statements = new Map<string, Database.Statement>();
   private readonly cableCache = new Map<string, CableMeta | null>();
+  /** Which optional columns this handle's database has (an index opened read-only may predate one). */
+  private readonly columns = new Map<string, boolean>();
   private synced = -1;
   private counted: { generation: number; fileId: string; cables: number; paragraphs: number; segments: number } | null = null;
   /** Changes whenever what this handle reads changes (a commit, or the index re-opened): callers key caches on it. */
@@ -277,6 +279,7 @@ export class IndexStore {
     old.close();
     this.fileId = id;
     this.cableCache.clear();
+    this.columns.clear();
     this.synced = -1;
     this.denseIndex = null;
     this.denseGeneration = -1;
@@ -318,14 +321,6 @@ export class IndexStore {
   /** The file (absolute path) an indexed cable was read from. */
   fileOf(ref: string): string | null {
     return (this.sql('SELECT file FROM cables WHERE ref = ?').pluck().get(ref) as string | undefined) ?? null;
-  }
-
-  /** Which of these segment hashes already have a stored vector. */
-  cachedHashes(hashes: string[]): Set<string> {
-    const have = new Set<string>();
-    const q = this.sql('SELECT 1 FROM vectors WHERE hash = ?').pluck();
-    for (const h of hashes) if (q.get(h)) have.add(h);
-    return have;
   }
 
   /** Vectors are stored as soon as they are computed, so an interrupted ingest resumes without re-embedding. */
@@ -722,7 +717,10 @@ export class IndexStore {
   }
 
   private hasColumn(table: string, column: string): boolean {
-    return (this.sql('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[]).includes(column);
+    const key = `${table}.${column}`;
+    let has = this.columns.get(key);
+    if (has === undefined) this.columns.set(key, (has = (this.sql('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[]).includes(column)));
+    return has;
   }
 
   listCables(offset: number, limit: number): { total: number; items: (CableMeta & { paragraphs: number })[] } {
