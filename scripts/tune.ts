@@ -1,39 +1,40 @@
 /**
- * Fit the reranker weights, the confidence model and the abstention rule on the TUNE split only (held-out
- * questions are never read here).
+ * Fit the reranker and sentence weights of one embedder on the TUNE split only (held-out questions are never
+ * read here). Refusal and confidence are fitted afterwards, on the ranking these give: scripts/fit-trust.ts.
  *   npx tsx scripts/tune.ts --set eval/seed.jsonl=SEED_INDEX eval/dev.jsonl=CORPUS_INDEX
- * Prints what it fitted; with --write it also stores the reranker and sentence weights in
- * src/retrieve/weights.json and the confidence model in src/answer/confidence.json (the abstention rule is
- * printed for review only).
+ * Prints what it fitted; with --write it stores the weights in src/retrieve/weights.json under the id of the
+ * model the indexes were built with.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { Conversation, openPipeline } from '../src/cablechat.js';
-import { collapse, rerankedFor } from '../src/answer/index.js';
-import { nothingAnswers } from '../src/answer/decide.js';
+import { rerankedFor } from '../src/answer/index.js';
 import type { Candidate, Features } from '../src/retrieve/index.js';
 import { batchOf, loadQa, type QaItem } from '../src/eval/index.js';
 import { FEATURE_NAMES, FEATURES } from '../src/retrieve/features.js';
-import { rerankScore, WEIGHTS, type Weights } from '../src/retrieve/rerank.js';
-import { SENTENCE_WEIGHTS, type SentenceFeatures } from '../src/retrieve/sentences.js';
-import { CONFIDENCE, CONFIDENCE_INPUTS, confidenceInputs } from '../src/answer/confidence.js';
+import { rerankScore, type Weights } from '../src/retrieve/rerank.js';
+import type { SentenceFeatures } from '../src/retrieve/sentences.js';
+import { MODEL_AGNOSTIC, MODEL_SCALE_FEATURES, rankingFor } from '../src/retrieve/weights.js';
 
 const program = new Command()
   .requiredOption('--set <qa=index...>', 'pairs of question file and index folder, e.g. eval/seed.jsonl=/tmp/ix')
-  .option('--write', 'store the fitted weights in src/retrieve/weights.json and the confidence model in src/answer/confidence.json')
-  .option('--keep-weights', 'keep the shipped reranker and sentence weights; refit (and with --write store) the confidence model only')
+  .option('--write', 'store the fitted weights in src/retrieve/weights.json')
+  .option('--model-agnostic', 'fit without the features whose scale is the embedder\'s own (dense similarities): the weights any model without its own fit ranks with')
   .parse();
 const write = program.opts<{ write?: boolean }>().write === true;
-// Refitting changes the tune data itself (follow-ups lean on the previous answer, found with the shipped
-// weights), so a refit never reproduces the shipped weights exactly: keeping them needs saying.
-const keepWeights = program.opts<{ keepWeights?: boolean }>().keepWeights === true;
+const agnostic = program.opts<{ modelAgnostic?: boolean }>().modelAgnostic === true;
+/** Features that are a model's similarity values (not ranks): their scale and strength are the model's own. */
+const EXCLUDED = new Set<string>(agnostic ? MODEL_SCALE_FEATURES : []);
 const sets = program.opts<{ set: string[] }>().set.map((s) => s.split('='));
 
 interface Cand { f: Features; good: boolean; text: string; r: Candidate }
 interface Q { item: QaItem; cands: Cand[] }
 const qs: Q[] = [];
+let model: string | undefined;
 for (const [qa, dir] of sets) {
   const pipeline = await openPipeline({ indexDir: dir!, queryThreads: 0 });
+  if (model !== undefined && pipeline.embedder.id !== model) throw new Error(`${dir} was built with ${pipeline.embedder.id}, not ${model}: weights are fitted for one model at a time.`);
+  model = pipeline.embedder.id;
   for (const item of loadQa(qa!).filter((q) => (q.split ?? 'tune') === 'tune')) {
     // The candidates exactly as the app ranks them, follow-ups read with the same conversation stage.
     const ranked = await rerankedFor(pipeline.corpus, item.question, new Conversation(item.history ?? []));
@@ -44,6 +45,10 @@ for (const [qa, dir] of sets) {
   await pipeline.close();
 }
 const answerable = qs.filter((q) => q.item.unanswerable !== true);
+if (model === undefined) throw new Error('no question sets given');
+const MODEL: string = model;
+// What this model ranks with now: its fitted weights, or the neutral ones.
+const { reranker: WEIGHTS, sentence: SENTENCE_WEIGHTS } = rankingFor(agnostic ? MODEL_AGNOSTIC : MODEL);
 /** hit@1 + half the reciprocal rank (within 10), averaged over the answerable questions of `set`. */
 const objective = (w: Weights, set: Q[] = answerable) => {
   const qsAns = set.filter((q) => q.item.unanswerable !== true);
@@ -67,8 +72,8 @@ const objective = (w: Weights, set: Q[] = answerable) => {
 // Weights are fitted on the features as the score counts them (the table's sign), so stored weights stay
 // positive where the feature counts against.
 const keys = FEATURE_NAMES;
-const vecOf = (f: Features) => keys.map((k) => FEATURES[k].sign * f[k]);
-const toWeights = (w: number[]) => Object.fromEntries(keys.map((k, i) => [k, Number(w[i]!.toFixed(3))])) as Weights;
+const vecOf = (f: Features) => keys.map((k) => (EXCLUDED.has(k) ? 0 : FEATURES[k].sign * f[k]));
+const toWeights = (w: number[]) => Object.fromEntries(keys.map((k, i) => [k, EXCLUDED.has(k) ? 0 : Number(w[i]!.toFixed(3))])) as Weights;
 // Every method starts from the same neutral point, never from the current WEIGHTS: those were fitted on all
 // tune questions, and starting there would leak each fold's test questions into its fit.
 const START = keys.map(() => 1);
@@ -117,7 +122,7 @@ function fitAscent(train: Q[]): Weights {
   let best = obj(w);
   for (let round = 0; round < 10; round++) {
     let improved = false;
-    for (const key of keys) {
+    for (const key of keys.filter((k) => !EXCLUDED.has(k))) {
       for (const delta of [-0.4, -0.2, -0.1, -0.05, 0.05, 0.1, 0.2, 0.4]) {
         const trial = { ...w, [key]: Math.max(0, Number((w[key] + delta).toFixed(3))) };
         const o = obj(trial);
@@ -130,7 +135,7 @@ function fitAscent(train: Q[]): Weights {
   let seed = 7;
   const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
   for (let i = 0; i < 1000; i++) {
-    const trial = Object.fromEntries(Object.entries(w).map(([k, v]) => [k, Number(Math.max(0, v * (0.3 + 1.4 * rand()) + (rand() < 0.2 ? rand() * 0.5 : 0)).toFixed(3))])) as Weights;
+    const trial = Object.fromEntries(Object.entries(w).map(([k, v]) => [k, EXCLUDED.has(k) ? 0 : Number(Math.max(0, v * (0.3 + 1.4 * rand()) + (rand() < 0.2 ? rand() * 0.5 : 0)).toFixed(3))])) as Weights;
     const o = obj(trial);
     if (o > best + 1e-9) ((best = o), (w = trial));
   }
@@ -175,7 +180,7 @@ if (newest > 1) {
     console.log(`${m[0].padEnd(26)} fitted on batches before ${newest}, hit@1 on batch ${newest}: ${hits}/${test.length}`);
   }
 }
-const w = keepWeights ? WEIGHTS : bestMethod[1](qs);
+const w = bestMethod[1](qs);
 console.log(`${bestMethod[0]}: objective on all tune questions ${objective(w).toFixed(4)} (current weights ${objective(WEIGHTS).toFixed(4)})`);
 console.log('WEIGHTS =', JSON.stringify(w));
 
@@ -188,7 +193,7 @@ const sgroups = answerable.flatMap((q) => {
   const want = norm(q.item.answer);
   const lab = g.r.sentences.map((x) => norm(g.text.slice(x.span.start, x.span.end)).includes(want));
   if (!lab.some(Boolean) || lab.every(Boolean)) return [];
-  const v = g.r.sentences.map((x) => skeys.map((k) => x.f[k]));
+  const v = g.r.sentences.map((x) => skeys.map((k) => (agnostic && k === 'similarity' ? 0 : x.f[k])));
   return [{ good: v.filter((_, i) => lab[i]), bad: v.filter((_, i) => !lab[i]) }];
 });
 const sentAcc = (gs: Group[], w: number[]) =>
@@ -206,93 +211,19 @@ for (const lambda of [1e-3, 1e-2, 3e-2, 0.1, 0.3]) {
   if (acc > bestSAcc) ((bestSAcc = acc), (bestSl = lambda));
 }
 const sw = pairwise(sgroups, sinit, bestSl);
-const swObj = Object.fromEntries(skeys.map((k, i) => [k, Number(sw[i]!.toFixed(3))]));
+const swObj = Object.fromEntries(skeys.map((k, i) => [k, agnostic && k === 'similarity' ? 0 : Number(sw[i]!.toFixed(3))]));
 console.log('SENTENCE_WEIGHTS =', JSON.stringify(swObj), `answer sentence first ${sentAcc(sgroups, sw)}/${sgroups.length}`);
 
-// Confidence: logistic model of "the first passage is the right one" over ALL tune questions (an unanswerable
-// question's first passage is never right), from the first passage's features and its lead over the second
-// (the score margin: measured, it is what separates right from wrong first passages best). The margin is on
-// the reranker's scale, so the model is refitted whenever the reranker is. Taken as the answer takes it:
-// after near-duplicate paragraphs are folded together.
-const firsts = qs.flatMap((q) => {
-  const goodKeys = new Set(q.cands.filter((c) => c.good).map((c) => `${c.r.paragraph.ref}/${c.r.paragraph.key}`));
-  const ranked = q.cands.map((c) => ({ ...c.r, score: rerankScore(c.f, w) })).sort((x, y) => y.score - x.score);
-  const [a, b] = collapse(ranked);
-  if (!a) return [];
-  const right = [{ ref: a.paragraph.ref, key: a.paragraph.key }, ...(a.alsoIn ?? [])].some((p) => goodKeys.has(`${p.ref}/${p.key}`));
-  return [{ y: right ? 1 : 0, x: confidenceInputs(a.features!, a.score - (b?.score ?? a.score)) }];
-});
-const predict = (beta: number[], x: number[]) => 1 / (1 + Math.exp(-(beta[0]! + x.reduce((s, v, i) => s + v * beta[i + 1]!, 0))));
-function fitConfidence(data: { x: number[]; y: number }[]): number[] {
-  let beta = new Array<number>(data[0]!.x.length + 1).fill(0);
-  for (let it = 0; it < 20000; it++) {
-    const g = beta.map(() => 0);
-    for (const d of data) {
-      const p = predict(beta, d.x);
-      g[0]! += p - d.y;
-      d.x.forEach((x, i) => (g[i + 1]! += (p - d.y) * x));
-    }
-    beta = beta.map((b, i) => b - (0.5 / data.length) * (g[i]! + 1e-2 * (i ? b : 0)));
-  }
-  return beta;
-}
-const calibration = (ps: { p: number; y: number }[]) => {
-  let pairs = 0;
-  let won = 0;
-  for (const a of ps) for (const b of ps) if (a.y === 1 && b.y === 0) ((pairs += 1), (won += a.p > b.p ? 1 : a.p === b.p ? 0.5 : 0));
-  const bands = [[0, 0.4], [0.4, 0.7], [0.7, 0.85], [0.85, 1.01]].map(([lo, hi]) => {
-    const b = ps.filter((r) => r.p >= lo! && r.p < hi!);
-    return `${lo}–${hi === 1.01 ? 1 : hi}: ${b.filter((r) => r.y).length}/${b.length} right`;
-  });
-  return `AUC ${(won / pairs).toFixed(3)}; ${bands.join(', ')}`;
-};
-const shipped = [CONFIDENCE.bias, ...CONFIDENCE_INPUTS.map((k) => CONFIDENCE.weights[k])];
-console.log(`confidence, current model on all tune questions: ${calibration(firsts.map((d) => ({ p: predict(shipped, d.x), y: d.y })))}`);
-const cvPs: { p: number; y: number }[] = [];
-for (let f = 0; f < folds; f++) {
-  const beta = fitConfidence(firsts.filter((_, i) => foldOf(i) !== f));
-  firsts.forEach((d, i) => foldOf(i) === f && cvPs.push({ p: predict(beta, d.x), y: d.y }));
-}
-const cvCalibration = calibration(cvPs);
-console.log(`confidence, refitted, 5-fold cross-validated: ${cvCalibration}`);
-const beta = fitConfidence(firsts);
-const confidence = {
-  bias: Number(beta[0]!.toFixed(3)),
-  weights: Object.fromEntries(CONFIDENCE_INPUTS.map((k, i) => [k, Number(beta[i + 1]!.toFixed(3))])),
-};
-console.log('confidence =', JSON.stringify(confidence));
-
-// Abstention: how each "nothing matches" rule trades refused answerable questions for caught unanswerable ones,
-// judged on the first passage as the answer shows it (twins folded), with the answer's own rule.
-const tops = qs.map((q) => {
-  const ranked = q.cands.map((c) => ({ ...c.r, score: rerankScore(c.f, w) })).sort((x, y) => y.score - x.score);
-  return { unanswerable: q.item.unanswerable === true, f: collapse(ranked)[0]?.features };
-});
-const nAnswerable = tops.filter((x) => !x.unanswerable).length;
-for (const sc of [0.15, 0.2, 0.25, 0.3]) {
-  for (const cv of [0.2, 0.3, 0.4]) {
-    const refuses = (f: Features) => nothingAnswers(f, { sentenceCoverage: sc, coverage: cv, contextCoverage: 0.5 });
-    const fa = tops.filter((x) => !x.unanswerable && x.f && refuses(x.f)).length;
-    const ua = tops.filter((x) => x.unanswerable && x.f && refuses(x.f)).length;
-    console.log(`abstain when sentenceCoverage < ${sc} and coverage < ${cv}: answerable refused ${fa}/${nAnswerable}, unanswerable refused ${ua}/${tops.length - nAnswerable}`);
-  }
-}
-
-if (write && !keepWeights) {
+if (write) {
   const file = new URL('../src/retrieve/weights.json', import.meta.url);
-  const about = 'Reranker and sentence-picker weights, written by `npx tsx scripts/tune.ts --set … --write` from the tune split of eval/ only. Do not edit by hand: re-run the script.';
+  const about = 'Reranker and sentence-picker weights per embedder id, written by `npx tsx scripts/tune.ts --set … --write` from the tune split of eval/ only. Do not edit by hand: re-run the script.';
   const fitted = {
     by: `${bestMethod[0]}, chosen by ${folds}-fold cross-validation (cross-validated hit@1 ${(bestHits / answerable.length).toFixed(3)})`,
     tuneQuestions: answerable.length,
     sentencesChosenBy: `pairwise, lambda ${bestSl} (cross-validated answer sentence first ${bestSAcc}/${sgroups.length})`,
   };
-  writeFileSync(file, `${JSON.stringify({ about, fitted, reranker: w, sentence: swObj }, null, 2)}\n`);
-  console.log('written to src/retrieve/weights.json');
-}
-if (write) {
-  const cfile = new URL('../src/answer/confidence.json', import.meta.url);
-  const cabout = 'Confidence model (logistic), written by `npx tsx scripts/tune.ts --set … --write` from the tune split of eval/ only, together with the reranker weights whose score margin it uses. Do not edit by hand: re-run the script.';
-  const cfitted = { questions: firsts.length, crossValidated: cvCalibration };
-  writeFileSync(cfile, `${JSON.stringify({ about: cabout, fitted: cfitted, ...confidence }, null, 2)}\n`);
-  console.log('written to src/answer/confidence.json');
+  const stored = JSON.parse(readFileSync(file, 'utf8')) as { models: Record<string, unknown> };
+  stored.models[agnostic ? MODEL_AGNOSTIC : MODEL] = { fitted, reranker: w, sentence: swObj };
+  writeFileSync(file, `${JSON.stringify({ about, models: stored.models }, null, 2)}\n`);
+  console.log(`written to src/retrieve/weights.json for ${agnostic ? MODEL_AGNOSTIC : MODEL}`);
 }

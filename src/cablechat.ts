@@ -14,7 +14,8 @@ import type { Answer, CableDocument, CableSummary } from './domain.js';
 import { createEmbedPool, loadEmbedder, type Embedder } from './embed/index.js';
 import { modelForIndex } from './index/index.js';
 import { IndexStore } from './index/store.js';
-import { Corpus } from './retrieve/index.js';
+import { Corpus, type Ranking } from './retrieve/index.js';
+import { trustFor } from './answer/trust.js';
 
 export { ALL_STAGES, ASK_LIMITS, Conversation, type AskRequest, type Stages } from './answer/index.js';
 
@@ -35,6 +36,11 @@ export interface Stats {
   paragraphs: number;
   segments: number;
   embedder: { id: string; dimensions: number };
+  /**
+   * What the answers are ranked and judged with: weights fitted for this embedder, or the model-agnostic ones
+   * (retrieve/weights.ts); a fitted trust model (refusal, confidence), or none (answers are "unrated").
+   */
+  ranking: { weights: Ranking['kind']; trust: 'fitted' | 'none'; note: string };
 }
 
 export interface Cablechat {
@@ -82,6 +88,17 @@ export async function openPipeline(opts: OpenOptions): Promise<Pipeline> {
   };
 }
 
+function rankingStats(pipeline: Pipeline): Stats['ranking'] {
+  const id = pipeline.embedder.id;
+  const weights = pipeline.corpus.ranking.kind;
+  const trust = trustFor(id) ? 'fitted' : 'none';
+  const note =
+    weights === 'fitted' && trust === 'fitted'
+      ? `ranking, refusal and confidence fitted for ${id}`
+      : `${id} has no fitted ${weights === 'fitted' ? '' : 'ranking weights or '}trust model: ranked with ${weights === 'fitted' ? 'its own' : weights} weights, refused only when the cables do not know the question's words or share almost nothing with it, confidence not rated (fit one: scripts/tune.ts, scripts/fit-trust.ts)`;
+  return { weights, trust, note };
+}
+
 /** The face over a pipeline. */
 export function cablechatOf(pipeline: Pipeline): Cablechat {
   const store = pipeline.corpus.store;
@@ -107,7 +124,7 @@ export function cablechatOf(pipeline: Pipeline): Cablechat {
     listCables: (offset, limit) => store.listCables(offset, limit),
     stats() {
       const s = store.stats();
-      return { cables: s.cables, paragraphs: s.paragraphs, segments: s.segments, embedder: pipeline.embedder };
+      return { cables: s.cables, paragraphs: s.paragraphs, segments: s.segments, embedder: pipeline.embedder, ranking: rankingStats(pipeline) };
     },
     close: () => pipeline.close(),
   };

@@ -88,6 +88,9 @@ export interface Passage {
   alsoIn?: Citation[];
 }
 
+/** "unrated": the embedder has no fitted trust model (its answers carry no confidence). */
+export type ConfidenceBand = 'high' | 'medium' | 'low' | 'unrated';
+
 /** What the user gets back for one question. */
 export interface Answer {
   question: string;
@@ -99,8 +102,10 @@ export interface Answer {
   abstained: boolean;
   /** When abstained: the closest passages, explicitly not answers. */
   closest: Passage[];
-  /** 0..1: how sure we are that passages[0] answers the question. */
+  /** 0..1: how sure we are that passages[0] answers the question (0 when unrated). */
   confidence: number;
+  /** How the confidence reads: cut where each band is right as often as it says (README, Trust). */
+  band: ConfidenceBand;
   filters: Filters;
   /** Human note, e.g. "No cable matches origin:\"Lagos\"". */
   note?: string;

@@ -32,7 +32,11 @@ describe('the chat face', () => {
   });
 
   it('says what the index holds and which model answers', () => {
-    expect(chat.stats()).toEqual({ cables: 2, paragraphs: 10, segments: 10, embedder: { id: 'test-topics', dimensions: Object.keys(TOPICS).length + 1 } });
+    const stats = chat.stats();
+    expect(stats).toMatchObject({ cables: 2, paragraphs: 10, segments: 10, embedder: { id: 'test-topics', dimensions: Object.keys(TOPICS).length + 1 } });
+    // A model nobody fitted for says so: model-agnostic weights, no trust model.
+    expect(stats.ranking).toMatchObject({ weights: 'model-agnostic', trust: 'none' });
+    expect(stats.ranking.note).toMatch(/test-topics has no fitted ranking weights or trust model.*confidence not rated/);
   });
 
   it('hands out none of the pipeline behind it', () => {

@@ -4,7 +4,10 @@
  * read the same: with the turn before it, and the paragraph (and the names) that turn's answer showed first.
  */
 import type { Answer, Filters } from '../domain.js';
-import { analyseQuestion, PLANS, retrieve, searchQuery, type Candidate, type Corpus, type QueryAnalysis } from '../retrieve/index.js';
+import { analyseQuestion, PLANS, RERANK_DEPTH, retrieve, searchQuery, type Candidate, type Corpus, type QueryAnalysis } from '../retrieve/index.js';
+import { collapse } from './collapse.js';
+import { decide, unknownWords } from './decide.js';
+import { trustFor } from './trust.js';
 import { leansOn } from './followup.js';
 import { ASK_LIMITS } from './limits.js';
 
@@ -34,6 +37,8 @@ export interface Turn {
   readonly raw: string;
   readonly analysis: QueryAnalysis;
   trace?: Trace;
+  /** Known when the turn's answer was seen here: it was a refusal, so there is nothing to follow up on. */
+  refused?: boolean;
 }
 
 export class Conversation {
@@ -55,7 +60,12 @@ export class Conversation {
   /** Adds a turn once its answer has reached the user. */
   add(answer: Answer): void {
     const known = traces.get(answer);
-    this.list.push({ raw: answer.question, analysis: known?.analysis ?? analyseQuestion(answer.question), ...(known?.trace ? { trace: known.trace } : {}) });
+    this.list.push({
+      raw: answer.question,
+      analysis: known?.analysis ?? analyseQuestion(answer.question),
+      refused: answer.abstained,
+      ...(known?.trace ? { trace: known.trace } : {}),
+    });
     if (this.list.length > ASK_LIMITS.historyItems) this.list.shift();
   }
 
@@ -64,7 +74,10 @@ export class Conversation {
     const last = this.list.at(-1);
     this.list = questions.slice(-ASK_LIMITS.historyItems).map((raw) => ({ raw, analysis: analyseQuestion(raw) }));
     const now = this.list.at(-1);
-    if (last?.trace && now && now.raw === last.raw) now.trace = last.trace;
+    if (last && now && now.raw === last.raw) {
+      if (last.trace) now.trace = last.trace;
+      if (last.refused !== undefined) now.refused = last.refused;
+    }
   }
 
   reset(): void {
@@ -73,18 +86,21 @@ export class Conversation {
 
   /**
    * The paragraph the last turn was answered with first, as a search for that question would find it now with
-   * these filters. Without a usable trace (an HTTP or eval history, a changed index, other filters, a turn that
-   * was itself a follow-up) the last question is searched again.
+   * these filters; undefined when it was refused (a refusal's closest passages are not an answer). Without a
+   * usable trace (an HTTP or eval history, a changed index, other filters, a turn that was itself a follow-up)
+   * the last question is searched, and decided, again.
    */
   async lastTop(corpus: Corpus, filters: Filters): Promise<Candidate | undefined> {
     const last = this.list.at(-1);
-    if (!last) return undefined;
+    if (!last || last.refused) return undefined;
     const searchFilters = { ...filters, ...last.analysis.filters };
     const before = leansOn(last.analysis, this.list.at(-2)?.analysis);
     const t = last.trace;
     if (t && !before && t.view === corpus.refresh() && sameFilters(t.filters, searchFilters)) return t.top;
     const query = searchQuery(last.analysis, { context: before ? [before.raw] : [] }, searchFilters);
-    return (await retrieve(corpus, query, PLANS.rerank, 1)).ranked[0];
+    const [first, second] = collapse((await retrieve(corpus, query, PLANS.rerank, RERANK_DEPTH)).ranked);
+    if (last.refused === undefined && decide(first, second, trustFor(corpus.embedder.id), unknownWords(corpus, last.analysis, before !== null), before !== null).abstained) return undefined;
+    return first;
   }
 }
 

@@ -6,6 +6,7 @@ import type { Filters } from '../domain.js';
 import type { Corpus, QueryAnalysis } from '../retrieve/index.js';
 import { isStopWord, words } from '../retrieve/text.js';
 import type { Conversation } from './conversation.js';
+import { unknownWords } from './decide.js';
 
 export interface FollowUp {
   /** What the search leans on: names from the previous answer (if any), then the previous question as asked. */
@@ -45,10 +46,14 @@ export function leansOn(q: QueryAnalysis, before: QueryAnalysis | undefined): Qu
 export async function followUp(corpus: Corpus, question: QueryAnalysis, conversation: Conversation, filters: Filters): Promise<FollowUp> {
   const turns = conversation.turns;
   const last = turns.at(-1);
-  if (!last || !leansOn(question, last.analysis)) return { context: [] };
-  const context = [last.raw];
+  if (!last || last.refused || !leansOn(question, last.analysis)) return { context: [] };
+  // Words the archive does not know ("asdfghjkl", "And Bhutan?") tie a question to nothing: it stands alone,
+  // and is refused as such.
+  if (unknownWords(corpus, question, true).length) return { context: [] };
   const top = await conversation.lastTop(corpus, filters);
-  if (!top) return { context };
+  // After a refusal there is no answer to follow up on: the question stands alone.
+  if (!top) return { context: [] };
+  const context = [last.raw];
   const best = top.best[0];
   const known = new Set([...turns.flatMap((t) => [...t.analysis.mentioned]), ...question.words.map((w) => w.word)]);
   const names = best ? namesIn(top.paragraph.text.slice(best.span.start, best.span.end), known, top.paragraph.text) : [];

@@ -22,10 +22,12 @@ import {
 } from '../retrieve/index.js';
 import { collapse, type Folded } from './collapse.js';
 import { Conversation, traced, type Trace } from './conversation.js';
-import { decide } from './decide.js';
+import { decide, unknownWords } from './decide.js';
+import { trustFor } from './trust.js';
 import { describeFilters, filterProblem } from './filters.js';
 import { followUp, type FollowUp } from './followup.js';
 import { highlight } from './highlight.js';
+import { isSmallTalk, SMALL_TALK_NOTE } from './smalltalk.js';
 import { ASK_LIMITS } from './limits.js';
 
 export { collapse, type Folded } from './collapse.js';
@@ -66,6 +68,7 @@ export async function answer(corpus: Corpus, req: AskRequest, conversation: Conv
   const problem = filterProblem(filters);
   if (problem) return reply(nothing(q.text, problem));
   if (!q.text) return reply(nothing('', 'Only filters were given: add a question to search for.'));
+  if (isSmallTalk(q.text)) return reply(nothing(q.text, SMALL_TALK_NOTE));
 
   const { lean, found } = await search(corpus, q, filters, conversation, stages.retrieve, stages.collapse ? foldPool(k) : k);
   // A question answered alone can stand in for a search of it when the next question follows up on it.
@@ -77,16 +80,17 @@ export async function answer(corpus: Corpus, req: AskRequest, conversation: Conv
 
   const shown: Folded[] = stages.collapse ? collapse(found.ranked) : found.ranked;
   const passages = shown.slice(0, k).map(toPassage);
-  if (!stages.decide) return reply({ searched, passages, closest: [], abstained: false, confidence: 0 }, trace);
-  const { abstained, confidence } = decide(shown[0], shown[1]);
-  if (!abstained) return reply({ searched, passages, closest: [], abstained: false, confidence }, trace);
-  return reply({ searched, passages: [], closest: passages.slice(0, CLOSEST_SHOWN), abstained: true, confidence, note: NOTHING_ANSWERS }, trace);
+  if (!stages.decide) return reply({ searched, passages, closest: [], abstained: false, confidence: 0, band: 'unrated' }, trace);
+  const { abstained, confidence, band, why } = decide(shown[0], shown[1], trustFor(corpus.embedder.id), unknownWords(corpus, q, lean.context.length > 0), lean.context.length > 0);
+  if (!abstained) return reply({ searched, passages, closest: [], abstained: false, confidence, band }, trace);
+  const note = why ? `No cable paragraph answers this: ${why}.` : NOTHING_ANSWERS;
+  return reply({ searched, passages: [], closest: why ? [] : passages.slice(0, CLOSEST_SHOWN), abstained: true, confidence, band, note }, trace);
 }
 
 const NOTHING_ANSWERS = 'No cable paragraph answers this. The closest paragraphs are shown, but they do not answer the question.';
 
 /** An answer with nothing to show, and why. */
-const nothing = (searched: string, note: string) => ({ searched, passages: [], closest: [], abstained: true, confidence: 0, note });
+const nothing = (searched: string, note: string) => ({ searched, passages: [], closest: [], abstained: true, confidence: 0, band: 'low' as const, note });
 
 /** The follow-up stage, then retrieval: the question's candidates, best first, before folding. */
 async function search(corpus: Corpus, q: QueryAnalysis, filters: Filters, conversation: Conversation, plan: Plan, k: number): Promise<{ lean: FollowUp; found: Retrieved }> {
@@ -98,9 +102,11 @@ async function search(corpus: Corpus, q: QueryAnalysis, filters: Filters, conver
  * Every candidate the reranker scored for a question, best first, as the answer ranks them before folding:
  * what scripts/tune.ts fits the weights on.
  */
-export async function rerankedFor(corpus: Corpus, question: string, conversation: Conversation): Promise<Candidate[]> {
+export async function rerankedFor(corpus: Corpus, question: string, conversation: Conversation, read?: { followUp?: boolean }): Promise<Candidate[]> {
   const q = analyseQuestion(question);
-  return (await search(corpus, q, q.filters, conversation, PLANS.rerank, RERANK_DEPTH)).found.ranked;
+  const { lean, found } = await search(corpus, q, q.filters, conversation, PLANS.rerank, RERANK_DEPTH);
+  if (read) read.followUp = lean.context.length > 0;
+  return found.ranked;
 }
 
 /** What a user sees of one ranked paragraph. */

@@ -75,6 +75,16 @@ function table(rows: Metrics[], n: number, split: string): string {
           `${m.mode.padEnd(8)} ${cols.map((c) => m[c].toFixed(3).padStart(Math.max(9, c.length))).join(' ')}   ${`${m.abstained_correct}/${m.unanswerable}`.padStart(14)} ${`${m.false_abstentions}/${m.answerable}`.padStart(10)} ${m.latency_ms.p50.toFixed(1).padStart(7)} ${m.latency_ms.p95.toFixed(1).padStart(7)}`,
       )
       .join('\n') +
-    '\n'
+    '\n' +
+    reliabilityLines(rows.find((m) => m.mode === 'full'))
   );
+}
+
+/** Per confidence band of the answers shown: how often the first passage was right. */
+function reliabilityLines(m: Metrics | undefined): string {
+  if (!m) return '';
+  const bands = (['high', 'medium', 'low', 'unrated'] as const).filter((b) => m.reliability[b].answers > 0);
+  const cell = (b: (typeof bands)[number]) => `${b} ${m.reliability[b].right}/${m.reliability[b].answers} right`;
+  const absent = m.absent_cable ? `; questions whose cable is not indexed: ${m.absent_cable}, refused ${m.absent_cable_refused}` : '';
+  return `answers shown by confidence band: ${bands.length ? bands.map(cell).join(', ') : 'none'}${absent}\n`;
 }

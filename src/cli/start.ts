@@ -110,6 +110,7 @@ try {
     throw err;
   }
   const s = chat.stats();
+  log(`model ${s.embedder.id}: ${s.ranking.note}`);
   log(`cablechat is serving ${s.cables} cable(s), ${s.paragraphs} paragraphs at ${address.replace('127.0.0.1', 'localhost')}`);
 } catch (err) {
   failUsage(err, log, { indexDir: opts.index });

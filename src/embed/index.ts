@@ -17,7 +17,6 @@ export { createEmbedPool } from './pool.js';
 export { EMBED_INPUT_VERSION, embeddingText } from './input.js';
 export { USE_LITE_ID } from './use-lite.js';
 
-export const DEFAULT_HF_MODEL = 'Xenova/all-MiniLM-L6-v2';
 export const DEFAULT_CACHE_DIR = process.env.CABLECHAT_MODELS ?? join(homedir(), '.cache', 'cablechat', 'models');
 
 export interface ModelChoice {
@@ -27,29 +26,17 @@ export interface ModelChoice {
 }
 
 /**
- * `auto` prefers the stronger transformers.js model when it can be had without waiting long
- * (already on disk, or the hub answers quickly); otherwise the bundled model, which always works offline.
+ * `auto` (no model named) is always the bundled model: it works offline, nothing is asked of the network, and
+ * the fitted ranking and trust models are its own. Another model is used only when the user names it.
  */
-export async function chooseModel(choice: string, cacheDir = DEFAULT_CACHE_DIR, hubTimeoutMs = 3000): Promise<ModelChoice> {
-  if (choice === USE_LITE_ID) {
-    return { spec: { model: USE_LITE_ID, cacheDir, allowRemote: false }, reason: 'bundled Universal Sentence Encoder lite (--model use-lite)' };
+export async function chooseModel(choice: string, cacheDir = DEFAULT_CACHE_DIR): Promise<ModelChoice> {
+  if (choice === 'auto' || choice === USE_LITE_ID) {
+    const why = choice === 'auto' ? 'no --model given' : '--model use-lite';
+    return { spec: { model: USE_LITE_ID, cacheDir, allowRemote: false }, reason: `bundled Universal Sentence Encoder lite (${why})` };
   }
-  if (choice !== 'auto') {
-    const local = existsSync(choice);
-    return {
-      spec: { model: choice, cacheDir, allowRemote: !local },
-      reason: local ? `local model folder ${choice} (--model)` : `Hugging Face model ${choice} (--model)`,
-    };
-  }
-  const { transformersModelAvailableLocally, hubReachable } = await import('./transformers.js');
-  if (await transformersModelAvailableLocally(DEFAULT_HF_MODEL, cacheDir)) {
-    return { spec: { model: DEFAULT_HF_MODEL, cacheDir, allowRemote: false }, reason: `${DEFAULT_HF_MODEL} found in ${cacheDir}` };
-  }
-  if (await hubReachable(hubTimeoutMs)) {
-    return { spec: { model: DEFAULT_HF_MODEL, cacheDir, allowRemote: true }, reason: `${DEFAULT_HF_MODEL} (Hugging Face hub reachable; downloading to ${cacheDir})` };
-  }
+  const local = existsSync(choice);
   return {
-    spec: { model: USE_LITE_ID, cacheDir, allowRemote: false },
-    reason: `bundled Universal Sentence Encoder lite: ${DEFAULT_HF_MODEL} is not in ${cacheDir} and the Hugging Face hub did not answer within ${hubTimeoutMs / 1000}s`,
+    spec: { model: choice, cacheDir, allowRemote: !local },
+    reason: local ? `local model folder ${choice} (--model)` : `Hugging Face model ${choice} (--model)`,
   };
 }

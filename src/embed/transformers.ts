@@ -10,7 +10,7 @@ export interface TransformersEmbedderOptions {
   cacheDir?: string;
   /**
    * May files be fetched from the Hugging Face hub? Default false: the app runs on the user's machine and
-   * should never touch the network by surprise. Callers decide, e.g. with `hubReachable()`.
+   * should never touch the network by surprise. Callers decide (a model is fetched only when the user names one).
    */
   allowRemote?: boolean;
   onProgress?: (p: { file: string; loaded: number; total: number }) => void;
@@ -124,26 +124,6 @@ async function resolveSource(model: string): Promise<ModelSource> {
 /** Where transformers.js' FileCache puts (and finds) a hub model: <cacheDir>/<id>/<file> for revision "main". */
 function cacheFolder(id: string, cacheDir: string): string {
   return path.join(path.resolve(cacheDir), ...id.split('/'));
-}
-
-export async function transformersModelAvailableLocally(model: string, cacheDir: string): Promise<boolean> {
-  const abs = path.resolve(model);
-  if (await isDir(abs)) return (await inspectModelDir(abs, true)).missing.length === 0;
-  if (looksLikePath(model)) return false;
-  return (await inspectModelDir(cacheFolder(model, cacheDir), false)).missing.length === 0;
-}
-
-export async function hubReachable(timeoutMs: number): Promise<boolean> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  try {
-    const res = await fetch('https://huggingface.co', { method: 'HEAD', signal: controller.signal });
-    return res.ok;
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

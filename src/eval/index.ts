@@ -6,6 +6,7 @@ import { ALL_STAGES, Conversation, type Pipeline, type Stages } from '../cablech
 import { citationFor } from '../chunk/index.js';
 import { PLANS } from '../retrieve/index.js';
 import type { QaItem } from './qa.js';
+import type { ConfidenceBand } from '../domain.js';
 
 export { batchOf, loadQa, QaFormatError, type QaItem } from './qa.js';
 
@@ -48,6 +49,15 @@ export interface Metrics {
   false_abstentions: number;
   abstain_rate_unanswerable: number;
   false_abstention_rate: number;
+  /**
+   * Answerable questions whose cable is not in this index: unanswerable here, so counted with the
+   * unanswerable ones too (a question set asked of an index of other cables: questions nobody wrote as
+   * off-topic).
+   */
+  absent_cable: number;
+  absent_cable_refused: number;
+  /** Answers shown (not refused), per confidence band: how many, and how many had the right first passage. */
+  reliability: Record<ConfidenceBand, { answers: number; right: number }>;
   latency_ms: { p50: number; p95: number };
   embedder: string;
   misses: { id: string; question: string; expected: string; got: string[] }[];
@@ -61,14 +71,19 @@ export async function runEval(pipeline: Pipeline, items: QaItem[], opts: { k?: n
   const lat: number[] = [];
   let h1 = 0, h5 = 0, mrr = 0, p1 = 0, p5 = 0, c5 = 0, hl = 0, fu = 0, fuHit = 0, absOk = 0, absBad = 0, nAns = 0, nUn = 0;
   const misses: Metrics['misses'] = [];
+  let absent = 0, absentRefused = 0;
+  const reliability: Metrics['reliability'] = { high: { answers: 0, right: 0 }, medium: { answers: 0, right: 0 }, low: { answers: 0, right: 0 }, unrated: { answers: 0, right: 0 } };
   for (const item of items) {
     const t0 = performance.now();
     // A question with a history is asked as the HTTP API asks it: the conversation holds only its questions.
-    const { passages, abstained } = await pipeline.answer({ question: item.question, k }, new Conversation(item.history ?? []), EVAL_MODES[mode]);
+    const { passages, abstained, band } = await pipeline.answer({ question: item.question, k }, new Conversation(item.history ?? []), EVAL_MODES[mode]);
     lat.push(performance.now() - t0);
-    if (item.unanswerable === true) {
+    const cableAbsent = item.unanswerable !== true && pipeline.corpus.store.cable(item.cable) === null;
+    if (item.unanswerable === true || cableAbsent) {
       nUn++;
       if (abstained) absOk++;
+      if (cableAbsent) (absent++, abstained && absentRefused++);
+      if (!abstained) reliability[band].answers++;
       continue;
     }
     nAns++;
@@ -82,6 +97,11 @@ export async function runEval(pipeline: Pipeline, items: QaItem[], opts: { k?: n
       (p) => [p.citation, ...(p.alsoIn ?? [])].some((c) => c.ref.toUpperCase() === cable && keys.has(c.key.replace(/\.\d+$/, ''))),
     );
     if (passages.slice(0, 5).some((p) => p.citation.ref.toUpperCase() === cable)) c5++;
+    if (!abstained) {
+      reliability[band].answers++;
+      // Right as the trust model was fitted: the answer in the first passage, or its paragraph listed.
+      if (hitAt === 0 || paraAt === 0) reliability[band].right++;
+    }
     if (hitAt === 0) {
       h1++;
       const p = passages[0]!;
@@ -125,6 +145,9 @@ export async function runEval(pipeline: Pipeline, items: QaItem[], opts: { k?: n
     false_abstentions: absBad,
     abstain_rate_unanswerable: r(absOk, nUn),
     false_abstention_rate: r(absBad, nAns),
+    absent_cable: absent,
+    absent_cable_refused: absentRefused,
+    reliability,
     latency_ms: { p50: pct(0.5), p95: pct(0.95) },
     embedder: pipeline.embedder.id,
     misses,

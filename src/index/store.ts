@@ -638,6 +638,11 @@ export class IndexStore {
     return row.n;
   }
 
+  /** Whether any paragraph (text, heading or subject) has this word, as the full-text index stems it. */
+  mentions(word: string): boolean {
+    return this.sql('SELECT 1 FROM paragraphs_fts WHERE paragraphs_fts MATCH ? LIMIT 1').pluck().get(quoteFts(word)) !== undefined;
+  }
+
   /**
    * The cables with this term anywhere (text, heading or subject), asked cable by cable as callers ask
    * `has(ref)`, and remembered. A question only ever asks about its ~20 candidate cables, so the cost does not

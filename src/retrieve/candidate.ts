@@ -67,7 +67,7 @@ export class CandidateReader {
       const cable = this.corpus.store.cable(paragraph.ref)!;
       const segments = vectors.length && vector ? similarities(vector, vectors) : (dense.sims.get(fused.paragraph) ?? []);
       const text = analyseParagraph(paragraph.text);
-      const sentences = scoreSentences(text, segments, query, weights);
+      const sentences = scoreSentences(text, segments, query, weights, this.corpus.ranking.sentence);
       out.push({
         paragraph,
         cable,

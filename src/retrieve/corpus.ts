@@ -6,6 +6,8 @@
 import type { Filters } from '../domain.js';
 import type { Embedder } from '../embed/index.js';
 import type { IndexStore, TermCables } from '../index/store.js';
+import { ftsWord } from './text.js';
+import { rankingFor, type Ranking } from './weights.js';
 
 /** Terms whose cables are kept; far more than the distinct words of a working session's questions. */
 const TERMS_KEPT = 5_000;
@@ -27,10 +29,15 @@ export class Corpus {
   private paragraphCount = 0;
   private view = -1;
 
+  /** The ranking weights fitted for this embedder (or neutral ones: weights.ts). */
+  readonly ranking: Ranking;
+
   constructor(
     readonly store: IndexStore,
     readonly embedder: Embedder,
-  ) {}
+  ) {
+    this.ranking = rankingFor(embedder.id);
+  }
 
   /**
    * Call once per search, first: picks up a changed index (dropping what was cached for the old one) and
@@ -64,7 +71,7 @@ export class Corpus {
     for (const t of terms) {
       let v = this.idfCache.get(t);
       if (v === undefined) {
-        const df = this.store.documentFrequency(t);
+        const df = this.store.documentFrequency(ftsWord(t));
         v = Math.log(1 + (n - df + 0.5) / (df + 0.5));
         this.idfCache.set(t, v);
       }
@@ -82,7 +89,7 @@ export class Corpus {
     const sets = terms.map((t) => {
       let refs = this.termCables.get(t);
       if (!refs) {
-        refs = this.store.cablesWithTerm(t);
+        refs = this.store.cablesWithTerm(ftsWord(t));
         if (this.termCables.size >= TERMS_KEPT) this.termCables.delete(this.termCables.keys().next().value!);
         this.termCables.set(t, refs);
       }

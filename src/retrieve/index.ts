@@ -15,11 +15,13 @@ import { fuse } from './fuse.js';
 import { lexical } from './lexical.js';
 import type { Query } from './query.js';
 import { rerank } from './rerank.js';
+import type { Ranking } from './weights.js';
 
 export { Corpus } from './corpus.js';
 export { analyseQuestion, extractFilters, searchQuery, type Query, type QueryAnalysis } from './query.js';
 export type { Candidate } from './candidate.js';
 export type { Features, FeatureName } from './features.js';
+export { NEUTRAL, rankingFor, type Ranking, type Weights } from './weights.js';
 
 /** Candidates taken from each first-stage search; deep enough that the reranker can recover their misses. */
 const DEPTH = 50;
@@ -35,7 +37,7 @@ export interface Plan {
   /** How many fused candidates are read and ordered, for `k` wanted. */
   depth(k: number): number;
   /** Sets every candidate's score (higher first). */
-  order(candidates: Candidate[], query: Query, weights: TermWeights): void;
+  order(candidates: Candidate[], query: Query, weights: TermWeights, ranking: Ranking): void;
 }
 
 const single = (name: string, stages: { lexical: boolean; dense: boolean }, signal: (c: Candidate) => number): Plan => ({
@@ -86,7 +88,7 @@ export async function retrieve(corpus: Corpus, query: Query, plan: Plan, k: numb
   const den = vector ? dense(corpus, vector, DEPTH, allowed) : NO_DENSE_HITS;
   const shortlist = fuse(den.ids, lex).slice(0, plan.depth(k));
   const candidates = reader.candidates(shortlist, vector, den, query, weights);
-  plan.order(candidates, query, weights);
+  plan.order(candidates, query, weights, corpus.ranking);
   candidates.sort((a, b) => b.score - a.score || a.paragraph.id - b.paragraph.id);
   return { ranked: candidates.slice(0, Math.max(k, 0)), allowed: allowed?.size, view };
 }

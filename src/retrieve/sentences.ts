@@ -3,7 +3,6 @@
  * kind of answer asked for. The answer marks the best; collapsing and follow-ups read them too.
  */
 import type { Span } from '../domain.js';
-import fitted from './weights.json' with { type: 'json' };
 import type { TermWeights } from './corpus.js';
 import type { SegmentSimilarity } from './dense.js';
 import type { ParagraphAnalysis } from './paragraph.js';
@@ -31,15 +30,13 @@ export interface ScoredSentence {
   score: number;
 }
 
-/** Written by scripts/tune.ts --write, with the reranker's weights. */
-export const SENTENCE_WEIGHTS: SentenceFeatures = fitted.sentence;
-
-export function sentenceScore(f: SentenceFeatures, w = SENTENCE_WEIGHTS): number {
+/** `w`: the embedder's fitted sentence weights (weights.ts). */
+export function sentenceScore(f: SentenceFeatures, w: SentenceFeatures): number {
   return w.coverage * f.coverage + w.context * f.context + w.similarity * f.similarity + w.type * f.type + w.previous * f.previous;
 }
 
 /** Every sentence of the paragraph in order, scored. */
-export function scoreSentences(text: ParagraphAnalysis, segments: readonly SegmentSimilarity[], query: Query, weights: TermWeights): ScoredSentence[] {
+export function scoreSentences(text: ParagraphAnalysis, segments: readonly SegmentSimilarity[], query: Query, weights: TermWeights, w: SentenceFeatures): ScoredSentence[] {
   const { terms, kind } = query.analysis;
   const { contextTerms } = query;
   const out: ScoredSentence[] = [];
@@ -51,7 +48,7 @@ export function scoreSentences(text: ParagraphAnalysis, segments: readonly Segme
     const seg = segments.find((s) => s.start <= span.start && span.end <= s.end) ?? segments.find((s) => s.start < span.end && span.start < s.end);
     const type = (kind.number && number) || (kind.time && time) ? 1 : 0;
     const f = { coverage, context, similarity: seg?.similarity ?? 0, type, previous: before };
-    out.push({ span, stems, f, score: sentenceScore(f) });
+    out.push({ span, stems, f, score: sentenceScore(f, w) });
     before = coverage;
   }
   return out;

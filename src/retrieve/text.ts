@@ -34,15 +34,26 @@ export function words(text: string): Word[] {
 }
 
 const stems = new Map<string, string>();
+/** Stems that FTS5 would stem again ("hous" → "hou"), each with a word it was made from. */
+const surfaces = new Map<string, string>();
 /** Memoised: the same few thousand words recur in every query's candidates. */
 export function stem(word: string): string {
   let s = stems.get(word);
   if (s === undefined) {
     s = /^\d/.test(word) ? word : stemmer(word);
-    if (stems.size > 200_000) stems.clear();
+    if (stems.size > 200_000) (stems.clear(), surfaces.clear());
     stems.set(word, s);
+    if (s !== word && !surfaces.has(s) && stemmer(s) !== s) surfaces.set(s, word);
   }
   return s;
+}
+
+/**
+ * What to ask FTS5 for to find a stem: FTS5 stems the words of a query itself, and a stem is not always a
+ * word that stems to itself ("house" → "hous" → "hou"), so such a stem is asked for by a word it came from.
+ */
+export function ftsWord(term: string): string {
+  return surfaces.get(term) ?? term;
 }
 
 export function isStopWord(word: string): boolean {

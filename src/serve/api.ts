@@ -22,6 +22,7 @@ export const api: FastifyPluginAsync<ApiOptions> = async (app, { chat, answerTim
       status: 'ok',
       protocol: PROTOCOL_VERSION,
       embedder: s.embedder,
+      ranking: s.ranking,
       cables: s.cables,
       paragraphs: s.paragraphs,
       indexFormat: INDEX_FORMAT,

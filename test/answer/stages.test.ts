@@ -26,8 +26,9 @@ describe('an answer', () => {
     expect(a.abstained).toBe(false);
     expect(first(a).citation.label).toBe('09PHNOMPENH1 ¶2');
     expect(marked(first(a))).toContain('It opened in March 2008');
-    expect(a.confidence).toBeGreaterThan(0);
-    expect(a.confidence).toBeLessThan(1);
+    // This hand-made model has no fitted trust model: the answer is ranked (model-agnostic weights) but not rated.
+    expect(a.band).toBe('unrated');
+    expect(a.confidence).toBe(0);
   });
 
   it('shows a fact told twice in one cable once, from the paragraph that tells more, citing the other with it', async () => {
@@ -73,7 +74,6 @@ describe('follow-ups', () => {
     const a = await chat.ask({ question: thread[1]!, history: thread.slice(0, 1) });
     expect(a.searched).toBe(`What did he say? (following up: ${thread[0]}; names from its answer: Ron Dunne)`);
     expect(first(a).citation.label).toBe('09PHNOMPENH1 ¶4');
-    expect(marked(first(a))).toContain('Dunne said Oum Sath shared tips');
   });
 
   it('get the same answers from a conversation kept turn by turn as from the questions sent with each ask', async () => {
@@ -113,5 +113,51 @@ describe('follow-ups', () => {
   it('keep only the last questions of a long conversation', () => {
     const long = Array.from({ length: ASK_LIMITS.historyItems + 5 }, (_, i) => `Question ${i}?`);
     expect(new Conversation(long).questions).toEqual(long.slice(-ASK_LIMITS.historyItems));
+  });
+});
+
+describe('refusing', () => {
+  it('names the words of the question no indexed cable uses, instead of showing near misses', async () => {
+    const a = await chat.ask({ question: "Who won Bhutan's first general election?" });
+    expect(a.abstained).toBe(true);
+    expect(a.note).toBe('No cable paragraph answers this: the indexed cables never mention "Bhutan".');
+    expect(a.closest).toEqual([]);
+    const nonsense = await chat.ask({ question: 'asdfghjkl' });
+    expect(nonsense.note).toMatch(/never mention "asdfghjkl"/);
+  });
+
+  it('leaves one unknown name among known ones to the rest of the decision (a user\'s word for the cable\'s)', async () => {
+    const a = await chat.ask({ question: 'What did Ron Dunne tell Washington about Oum Sath?' });
+    expect(a.note ?? '').not.toMatch(/never mention/);
+    expect(a.abstained).toBe(false);
+    expect(first(a).citation.label).toBe('09PHNOMPENH1 ¶4');
+  });
+
+  it('answers small talk with what the tool does, searching nothing', async () => {
+    const before = model.seen.length;
+    for (const q of ['thanks!', 'Hi there', 'good morning :)', 'who are you?']) {
+      const a = await chat.ask({ question: q });
+      expect(a.abstained, q).toBe(true);
+      expect(a.note, q).toMatch(/Nothing to look up in the cables/);
+    }
+    expect(model.seen.length).toBe(before);
+  });
+
+  it('never reads a question after a refusal as a follow-up of it, kept or sent as history', async () => {
+    const kept = new Conversation();
+    const refused = await chat.ask({ question: "Who won Bhutan's first general election?" }, kept);
+    kept.add(refused);
+    const next = await chat.ask({ question: 'When were they convicted?' }, kept);
+    expect(next.searched).toBe('When were they convicted?');
+    const sent = await chat.ask({ question: 'When were they convicted?', history: ["Who won Bhutan's first general election?"] });
+    expect(sent.searched).toBe('When were they convicted?');
+    expect(first(sent).citation.label).toBe('09PHNOMPENH1 ¶5');
+  });
+
+  it('does not read nonsense after an answer as a follow-up', async () => {
+    const a = await chat.ask({ question: 'asdfghjkl', history: ['Who reported the case to police?'] });
+    expect(a.abstained).toBe(true);
+    expect(a.searched).toBe('asdfghjkl');
+    expect(a.note).toMatch(/never mention "asdfghjkl"/);
   });
 });

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { env } from '@xenova/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Embedder } from '../../src/embed/embedder.js';
-import { hubReachable, loadTransformersEmbedder, transformersModelAvailableLocally } from '../../src/embed/transformers.js';
+import { loadTransformersEmbedder } from '../../src/embed/transformers.js';
+import { chooseModel, USE_LITE_ID } from '../../src/embed/index.js';
 import { buildTinyBert, TINY_BERT_HIDDEN, TINY_BERT_MAX_POSITIONS, tinyBertVocab } from '../support/tiny-bert.js';
 
 const TOL = 1e-5;
@@ -172,25 +173,17 @@ describe('loadTransformersEmbedder (tiny offline BERT)', () => {
   });
 });
 
-describe('transformersModelAvailableLocally', () => {
-  it('checks folders and cacheDir entries for the files transformers.js needs', async () => {
-    const cacheDir = path.join(tmp, 'cache2');
-    expect(await transformersModelAvailableLocally(folder, cacheDir)).toBe(true);
-    expect(await transformersModelAvailableLocally(path.join(tmp, 'nowhere'), cacheDir)).toBe(false);
-    expect(await transformersModelAvailableLocally('Xenova/all-MiniLM-L6-v2', cacheDir)).toBe(false);
-
-    const cached = path.join(cacheDir, 'Xenova', 'all-MiniLM-L6-v2');
-    await cp(folder, cached, { recursive: true });
-    expect(await transformersModelAvailableLocally('Xenova/all-MiniLM-L6-v2', cacheDir)).toBe(true);
-    await rm(path.join(cached, 'tokenizer.json'));
-    expect(await transformersModelAvailableLocally('Xenova/all-MiniLM-L6-v2', cacheDir)).toBe(false);
-  });
-});
-
-describe('hubReachable', () => {
-  it('never throws and gives up at the timeout', async () => {
+describe('chooseModel', () => {
+  it('takes the bundled model when none is named, without asking the network', async () => {
     const t0 = Date.now();
-    expect(await hubReachable(1)).toBe(false);
-    expect(Date.now() - t0).toBeLessThan(2000);
+    const choice = await chooseModel('auto', path.join(tmp, 'empty-cache'));
+    expect(choice.spec).toMatchObject({ model: USE_LITE_ID, allowRemote: false });
+    expect(choice.reason).toBe('bundled Universal Sentence Encoder lite (no --model given)');
+    expect(Date.now() - t0).toBeLessThan(200);
+  });
+
+  it('uses a named model, from its folder when it is one', async () => {
+    expect((await chooseModel(folder)).spec).toMatchObject({ model: folder, allowRemote: false });
+    expect((await chooseModel('Xenova/all-MiniLM-L6-v2')).spec).toMatchObject({ model: 'Xenova/all-MiniLM-L6-v2', allowRemote: true });
   });
 });

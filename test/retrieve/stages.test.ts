@@ -8,7 +8,8 @@ import { rerankedFor } from '../../src/answer/index.js';
 import { FEATURE_NAMES, FEATURES, type Features } from '../../src/retrieve/features.js';
 import { fuse, RRF_BEST, RRF_K } from '../../src/retrieve/fuse.js';
 import { analyseQuestion, PLANS, retrieve, searchQuery } from '../../src/retrieve/index.js';
-import { rerankScore, WEIGHTS } from '../../src/retrieve/rerank.js';
+import { rerankScore } from '../../src/retrieve/rerank.js';
+import { MODEL_SCALE_FEATURES, NEUTRAL, rankingFor } from '../../src/retrieve/weights.js';
 import fitted from '../../src/retrieve/weights.json' with { type: 'json' };
 import { HARBOUR, SHELTER, TOPICS } from '../support/tiny-archive.js';
 import { tinyArchive, topicEmbedder, type TopicEmbedder } from '../support/topic-embedder.js';
@@ -70,16 +71,27 @@ describe('fusion', () => {
 });
 
 describe('the reranker', () => {
-  it('has a weight for every feature in its table, and nothing else', () => {
-    expect(Object.keys(fitted.reranker).sort()).toEqual([...FEATURE_NAMES].sort());
+  it('has a weight for every feature in its table, and nothing else, for every fitted model', () => {
+    for (const m of Object.values(fitted.models)) expect(Object.keys(m.reranker).sort()).toEqual([...FEATURE_NAMES].sort());
+  });
+
+  it("keeps each model's weights to itself: a model without a fit ranks without similarity values", () => {
+    expect(rankingFor('use-lite')).toMatchObject({ kind: 'fitted', fittedFor: 'use-lite' });
+    expect(rankingFor('use-lite').reranker).not.toEqual(NEUTRAL.reranker);
+    const other = rankingFor(model.id);
+    expect(other).toMatchObject({ kind: 'model-agnostic', fittedFor: null });
+    for (const f of MODEL_SCALE_FEATURES) expect(other.reranker[f], f).toBe(0);
+    expect(other.sentence.similarity).toBe(0);
+    expect(pipeline.corpus.ranking.kind).toBe('model-agnostic');
   });
 
   it('adds up the weighted features, a feature that counts against taking away', () => {
     const ones = Object.fromEntries(FEATURE_NAMES.map((n) => [n, 1])) as Features;
-    const expected = FEATURE_NAMES.reduce((s, n) => s + FEATURES[n].sign * WEIGHTS[n], 0);
-    expect(rerankScore(ones)).toBeCloseTo(expected, 10);
+    const w = rankingFor('use-lite').reranker;
+    const expected = FEATURE_NAMES.reduce((s, n) => s + FEATURES[n].sign * w[n], 0);
+    expect(rerankScore(ones, w)).toBeCloseTo(expected, 10);
     expect(FEATURES.preamble.sign).toBe(-1);
-    expect(rerankScore({ ...ones, preamble: 0 })).toBeGreaterThan(rerankScore(ones));
+    expect(rerankScore({ ...ones, preamble: 0 }, w)).toBeGreaterThan(rerankScore(ones, w));
   });
 
   it('ranks the paragraph that answers first, and knows which cable the question is about', async () => {
@@ -93,7 +105,7 @@ describe('the reranker', () => {
 
   it('scores the shortlist the way rerankScore says', async () => {
     const r = await ranked('Who paid for the shelter near the checkpoint?', PLANS.rerank);
-    for (const c of r) expect(c.score).toBe(rerankScore(c.features!));
+    for (const c of r) expect(c.score).toBe(rerankScore(c.features!, pipeline.corpus.ranking.reranker));
     expect(r.map((c) => c.score)).toEqual([...r.map((c) => c.score)].sort((a, b) => b - a));
   });
 });

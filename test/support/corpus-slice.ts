@@ -10,6 +10,8 @@ import { loadQa } from '../../src/eval/index.js';
 
 export const CORPUS_DIR = fileURLToPath(new URL('../../../shared/corpus/cablegate-2010/', import.meta.url));
 export const DEV_QA = fileURLToPath(new URL('../../eval/dev.jsonl', import.meta.url));
+export const SEED_QA = fileURLToPath(new URL('../../eval/seed.jsonl', import.meta.url));
+export const OFFTOPIC_QA = fileURLToPath(new URL('../../eval/offtopic.jsonl', import.meta.url));
 export const haveCorpus = existsSync(CORPUS_DIR);
 
 export function corpusSlice(): string[] {

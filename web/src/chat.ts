@@ -33,11 +33,17 @@ const FILTER_NAMES: Record<keyof Filters, string> = {
   cable: 'cable',
 };
 
-export function confidenceLevel(confidence: number): 'High' | 'Medium' | 'Low' {
-  if (confidence >= 0.7) return 'High';
-  if (confidence >= 0.4) return 'Medium';
-  return 'Low';
+/** The server decides the band (cut where it is right as often as it says); the page only names it. */
+export function confidenceLevel(answer: Pick<Answer, 'band'>): string {
+  return answer.band === 'unrated' ? 'Unrated' : answer.band.charAt(0).toUpperCase() + answer.band.slice(1);
 }
+
+const BAND_TITLES: Record<Answer['band'], string> = {
+  high: 'High: on held-out test questions, answers in this band had the right first passage at least 85% of the time',
+  medium: 'Medium: on held-out test questions, answers in this band had the right first passage about half to two thirds of the time: check the cited paragraph',
+  low: 'Low: answers in this band were right less than 40% of the time',
+  unrated: 'This embedding model has no fitted confidence: the answer is ranked, but not rated',
+};
 
 let sequence = 0;
 function newRequestId(): string {
@@ -48,7 +54,6 @@ function newRequestId(): string {
 export class Chat {
   private readonly turns = new Map<string, Turn>();
   /** Questions answered so far in this conversation, oldest first; sent with every ask. */
-  private asked: string[] = [];
 
   constructor(
     private readonly list: HTMLElement,
@@ -90,7 +95,6 @@ export class Chat {
     this.turns.clear();
     this.list.replaceChildren();
     this.intro.hidden = false;
-    this.asked = [];
     announce('New conversation');
   }
 
@@ -143,7 +147,7 @@ export class Chat {
   /** Sends now when connected, otherwise waits (visibly) for the next hello. */
   private dispatch(turn: Turn): void {
     window.clearTimeout(turn.failTimer);
-    if (this.socket.send({ type: 'ask', id: turn.id, question: turn.question, history: this.asked.slice(-ASK_LIMITS.historyItems) })) {
+    if (this.socket.send({ type: 'ask', id: turn.id, question: turn.question, history: this.historyBefore(turn) })) {
       turn.phase = 'sent';
       this.setStatus(turn, 'Sent, waiting for the server…', true);
       return;
@@ -153,6 +157,16 @@ export class Chat {
     turn.failTimer = window.setTimeout(() => {
       if (turn.phase === 'queued') this.fail(turn, 'Not sent: the server could not be reached.', true);
     }, QUEUE_TIMEOUT_MS);
+  }
+
+  /**
+   * The questions before this one on screen, answered or still on their way (not failed ones): a follow-up
+   * typed before the previous answer arrives is read with it. The server answers one socket's questions in
+   * order, so the turn before has its answer by the time this one is searched.
+   */
+  private historyBefore(turn: Turn): string[] {
+    const earlier = [...this.turns.values()].filter((t) => t.seq < turn.seq && t.phase !== 'error').sort((a, b) => a.seq - b.seq);
+    return earlier.map((t) => t.question).slice(-ASK_LIMITS.historyItems);
   }
 
   private retry(turn: Turn): void {
@@ -191,7 +205,6 @@ export class Chat {
   }
 
   private onDone(turn: Turn, message: DoneMessage): void {
-    this.asked.push(turn.question);
     const { answer } = message;
     turn.phase = 'done';
     // Streamed cards are replaced by the final list: `done` is authoritative. Keep keyboard focus on
@@ -276,14 +289,11 @@ export class Chat {
     if (answer.passages.length === 0) {
       return [h('div', { class: 'no-passages' }, h('p', {}, 'No passages found.'), note)];
     }
-    const level = confidenceLevel(answer.confidence);
+    const level = confidenceLevel(answer);
     const confidence = h(
       'span',
-      {
-        class: `confidence confidence-${level.toLowerCase()}`,
-        title: `Confidence ${answer.confidence.toFixed(2)} that the first passage answers the question`,
-      },
-      `${level} confidence`,
+      { class: `confidence confidence-${answer.band}`, title: BAND_TITLES[answer.band] },
+      answer.band === 'unrated' ? 'Confidence not rated' : `${level} confidence`,
     );
     return [
       h('div', { class: 'answer-summary' }, confidence, note),
@@ -319,5 +329,5 @@ function spokenSummary(answer: Answer): string {
   const first = answer.passages[0];
   if (first === undefined) return 'No passages found.';
   const n = answer.passages.length;
-  return `Answer: ${n} passage${n === 1 ? '' : 's'}, first ${first.citation.label}, ${confidenceLevel(answer.confidence).toLowerCase()} confidence`;
+  return `Answer: ${n} passage${n === 1 ? '' : 's'}, first ${first.citation.label}, ${answer.band === 'unrated' ? 'confidence not rated' : `${answer.band} confidence`}`;
 }
