@@ -15,7 +15,7 @@ import { Conversation, openPipeline } from '../src/cablechat.js';
 import { collapse, rerankedFor } from '../src/answer/index.js';
 import { unknownWords } from '../src/answer/decide.js';
 import { isSmallTalk } from '../src/answer/smalltalk.js';
-import { bandOf, probability, TRUST_INPUTS, trustInputs, type Logistic, type TrustModel } from '../src/answer/trust.js';
+import { bandOf, questionInputs, probability, TRUST_INPUTS, trustInputs, type Logistic, type TrustModel } from '../src/answer/trust.js';
 import { analyseQuestion } from '../src/retrieve/index.js';
 import { loadQa } from '../src/eval/index.js';
 
@@ -50,7 +50,7 @@ for (const [qa, dir] of opts.set.map((s) => s.split('='))) {
       (( a.paragraph.ref.toUpperCase() === cable && norm(a.paragraph.text).includes(norm(item.answer))) ||
         [{ ref: a.paragraph.ref, key: a.paragraph.key }, ...(a.alsoIn ?? [])].some((p) => p.ref.toUpperCase() === cable && keys.has(p.key.replace(/\.\d+$/, ''))));
     const unknown = isSmallTalk(item.question) || unknownWords(pipeline.corpus, analyseQuestion(item.question), read.followUp).length > 0 || !a;
-    rows.push({ set: `${qa}@${dir}`, id: item.id, x: a ? trustInputs(a.features!, a.score - (b?.score ?? a.score)) : TRUST_INPUTS.map(() => 0), answerable, offtopic, right, unknown, followUp: read.followUp === true });
+    rows.push({ set: `${qa}@${dir}`, id: item.id, x: a ? trustInputs(a.features!, a.score - (b?.score ?? a.score), questionInputs(analyseQuestion(item.question), a)) : TRUST_INPUTS.map(() => 0), answerable, offtopic, right, unknown, followUp: read.followUp === true });
   }
   await pipeline.close();
 }

@@ -1,30 +1,35 @@
 /**
- * What reading a question as a follow-up costs when it is not one: each single tune question is asked after
- * an unrelated earlier question (the one 7 places on), and, where it is then read as a follow-up, scored
- * with and without that turn.
- *   npx tsx scripts/topic-switch.ts eval/seed.jsonl=SEED_INDEX eval/dev.jsonl=CORPUS_INDEX
+ * Does an unrelated conversation change the answer to a standalone question? Each question of the set is asked
+ * alone and after its history (off-topic chat, another cable's questions, or a refused question); the answer
+ * should be the same. Prints how many kept their first five passages, their first passage, and how many were
+ * right first either way.
+ *   npx tsx scripts/topic-switch.ts eval/topic-switch.jsonl=INDEX   (an index holding the seed and the corpus)
  */
 import { openCablechat } from '../src/cablechat.js';
-import { leansOn } from '../src/answer/followup.js';
-import { analyseQuestion } from '../src/retrieve/index.js';
 import { loadQa } from '../src/eval/index.js';
+
 const norm = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
 for (const [qa, dir] of process.argv.slice(2).map((s) => s.split('='))) {
   const chat = await openCablechat({ indexDir: dir!, queryThreads: 0 });
-  const items = loadQa(qa!).filter((q) => (q.split ?? 'tune') === 'tune' && q.unanswerable !== true && !q.history);
-  let n = 0, alone = 0, after = 0;
-  for (let i = 0; i < items.length; i++) {
-    const q = items[i]!;
+  const items = loadQa(qa!).filter((q) => q.unanswerable !== true && q.history?.length);
+  let kept5 = 0, kept1 = 0, rightAlone = 0, rightAfter = 0;
+  const changed: string[] = [];
+  for (const q of items) {
     if (q.unanswerable === true) continue;
-    // An unrelated earlier turn: the question 7 places on, about another paragraph (or cable).
-    const prev = items[(i + 7) % items.length]!;
-    if (prev.unanswerable === true || (prev.cable === q.cable && prev.paragraphs[0] === q.paragraphs[0])) continue;
-    if (!leansOn(analyseQuestion(q.question), analyseQuestion(prev.question))) continue;
-    n++;
-    const ok = (a: Awaited<ReturnType<typeof chat.ask>>) => { const p = a.passages[0]; return !!p && p.citation.ref === q.cable.toUpperCase() && norm(p.text).includes(norm(q.answer)); };
-    if (ok(await chat.ask({ question: q.question }))) alone++;
-    if (ok(await chat.ask({ question: q.question, history: [prev.question] }))) after++;
+    const labels = (a: Awaited<ReturnType<typeof chat.ask>>) => a.passages.slice(0, 5).map((p) => p.citation.label);
+    const right = (a: Awaited<ReturnType<typeof chat.ask>>) => {
+      const p = a.passages[0];
+      return !!p && p.citation.ref === q.cable.toUpperCase() && norm(p.text).includes(norm(q.answer));
+    };
+    const alone = await chat.ask({ question: q.question });
+    const after = await chat.ask({ question: q.question, history: q.history });
+    if (labels(alone).join() === labels(after).join()) kept5++;
+    else changed.push(`${q.id}: ${after.searched}`);
+    if (labels(alone)[0] === labels(after)[0]) kept1++;
+    if (right(alone)) rightAlone++;
+    if (right(after)) rightAfter++;
   }
-  console.log(`${qa}: ${n} questions read as follow-ups after an unrelated turn; right first alone ${alone}, after the unrelated turn ${after}`);
+  console.log(`${qa} (${items.length} questions after unrelated turns): first five passages kept ${kept5}/${items.length}, first passage kept ${kept1}/${items.length}; right first alone ${rightAlone}, after the unrelated turns ${rightAfter}`);
+  for (const c of changed) console.log(`  changed: ${c}`);
   await chat.close();
 }

@@ -7,7 +7,7 @@ import type { Answer, Filters } from '../domain.js';
 import { analyseQuestion, PLANS, RERANK_DEPTH, retrieve, searchQuery, type Candidate, type Corpus, type QueryAnalysis } from '../retrieve/index.js';
 import { collapse } from './collapse.js';
 import { decide, unknownWords } from './decide.js';
-import { trustFor } from './trust.js';
+import { questionInputs, trustFor } from './trust.js';
 import { leansOn } from './followup.js';
 import { ASK_LIMITS } from './limits.js';
 
@@ -99,7 +99,7 @@ export class Conversation {
     if (t && !before && t.view === corpus.refresh() && sameFilters(t.filters, searchFilters)) return t.top;
     const query = searchQuery(last.analysis, { context: before ? [before.raw] : [] }, searchFilters);
     const [first, second] = collapse((await retrieve(corpus, query, PLANS.rerank, RERANK_DEPTH)).ranked);
-    if (last.refused === undefined && decide(first, second, trustFor(corpus.embedder.id), unknownWords(corpus, last.analysis, before !== null), before !== null).abstained) return undefined;
+    if (last.refused === undefined && decide(first, second, trustFor(corpus.embedder.id), unknownWords(corpus, last.analysis, before !== null), before !== null, questionInputs(last.analysis, first)).abstained) return undefined;
     return first;
   }
 }

@@ -12,7 +12,7 @@
  */
 import type { ConfidenceBand } from '../domain.js';
 import type { Corpus, Features, QueryAnalysis } from '../retrieve/index.js';
-import { bandOf, probability, trustInputs, type TrustModel } from './trust.js';
+import { bandOf, probability, trustInputs, type QuestionInputs, type TrustModel } from './trust.js';
 
 export interface AbstainRule {
   /** Abstain only when the best sentence covers less than this share of the question (IDF-weighted)… */
@@ -73,6 +73,7 @@ export function decide(
   trust: TrustModel | null,
   unknown: readonly string[] = [],
   followUp = false,
+  question: QuestionInputs = { names: 0 },
 ): Decision {
   const low = trust ? 'low' : 'unrated';
   if (unknown.length) return { abstained: true, confidence: 0, band: low, why: `the indexed cables never mention ${list(unknown)}` };
@@ -80,7 +81,7 @@ export function decide(
   const f = first.features;
   if (!f) throw new Error('decide needs reranked passages');
   if (!trust) return { abstained: nothingAnswers(f), confidence: 0, band: 'unrated' };
-  const x = trustInputs(f, first.score - (second?.score ?? first.score));
+  const x = trustInputs(f, first.score - (second?.score ?? first.score), question);
   const confidence = probability(trust.confidence, x);
   if (!followUp && probability(trust.answerable, x) < trust.refuseBelow) {
     // A refusal never reads as Medium or High, whatever the passage's own numbers say.

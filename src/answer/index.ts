@@ -23,7 +23,7 @@ import {
 import { collapse, type Folded } from './collapse.js';
 import { Conversation, traced, type Trace } from './conversation.js';
 import { decide, unknownWords } from './decide.js';
-import { trustFor } from './trust.js';
+import { questionInputs, trustFor } from './trust.js';
 import { describeFilters, filterProblem } from './filters.js';
 import { followUp, type FollowUp } from './followup.js';
 import { highlight } from './highlight.js';
@@ -81,7 +81,7 @@ export async function answer(corpus: Corpus, req: AskRequest, conversation: Conv
   const shown: Folded[] = stages.collapse ? collapse(found.ranked) : found.ranked;
   const passages = shown.slice(0, k).map(toPassage);
   if (!stages.decide) return reply({ searched, passages, closest: [], abstained: false, confidence: 0, band: 'unrated' }, trace);
-  const { abstained, confidence, band, why } = decide(shown[0], shown[1], trustFor(corpus.embedder.id), unknownWords(corpus, q, lean.context.length > 0), lean.context.length > 0);
+  const { abstained, confidence, band, why } = decide(shown[0], shown[1], trustFor(corpus.embedder.id), unknownWords(corpus, q, lean.context.length > 0), lean.context.length > 0, questionInputs(q, shown[0]));
   if (!abstained) return reply({ searched, passages, closest: [], abstained: false, confidence, band }, trace);
   const note = why ? `No cable paragraph answers this: ${why}.` : NOTHING_ANSWERS;
   return reply({ searched, passages: [], closest: why ? [] : passages.slice(0, CLOSEST_SHOWN), abstained: true, confidence, band, note }, trace);

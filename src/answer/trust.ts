@@ -8,10 +8,11 @@
  * number: its answers are "unrated", and it refuses only by the model-agnostic rules in decide.ts.
  */
 import type { ConfidenceBand } from '../domain.js';
-import type { Features } from '../retrieve/index.js';
+import type { Features, QueryAnalysis } from '../retrieve/index.js';
+import { stem } from '../retrieve/text.js';
 import stored from './trust.json' with { type: 'json' };
 
-export const TRUST_INPUTS = ['coverage', 'sentenceCoverage', 'denseMax', 'cableCoverage', 'cableSupport', 'contextCoverage', 'previousParagraph', 'margin'] as const;
+export const TRUST_INPUTS = ['coverage', 'sentenceCoverage', 'denseMax', 'cableCoverage', 'cableSupport', 'contextCoverage', 'previousParagraph', 'margin', 'names'] as const;
 export type TrustInput = (typeof TRUST_INPUTS)[number];
 
 export interface Logistic {
@@ -34,9 +35,30 @@ export interface TrustModel {
 /** A lead beyond this says nothing more (a lone matching paragraph can lead by 10). */
 const MARGIN_CAP = 3;
 
-/** The models' inputs in TRUST_INPUTS order. `margin`: the first passage's score minus the next one's. */
-export function trustInputs(f: Features, margin: number): number[] {
-  return TRUST_INPUTS.map((k) => (k === 'margin' ? Math.min(margin, MARGIN_CAP) : f[k]));
+/**
+ * The models' inputs in TRUST_INPUTS order. `margin`: the first passage's score minus the next one's; `names`:
+ * the share of the question's names (capitalised words after the first) that the first passage has, 0 when the
+ * question names nothing: a question whose names all stand in the passage is about what it says, however few
+ * other words it shares ("What job does Pak Youleang hold?")
+ */
+export function trustInputs(f: Features, margin: number, question: QuestionInputs): number[] {
+  return TRUST_INPUTS.map((k) => (k === 'margin' ? Math.min(margin, MARGIN_CAP) : k === 'names' ? question.names : f[k]));
+}
+
+/** Inputs about the question itself, against the first passage. */
+export interface QuestionInputs {
+  names: number;
+}
+
+export function questionInputs(q: QueryAnalysis, first: Parameters<typeof namesShare>[1]): QuestionInputs {
+  return { names: namesShare(q, first) };
+}
+
+/** The `names` input: share of the question's names among the passage's (and its heading's and subject's) words. */
+export function namesShare(q: QueryAnalysis, passage: { text: { stems: Set<string> }; titleStems: Set<string> } | undefined): number {
+  const names = [...new Set(q.names)].map(stem);
+  if (!passage || names.length === 0) return 0;
+  return names.filter((n) => passage.text.stems.has(n) || passage.titleStems.has(n)).length / names.length;
 }
 
 export function probability(m: Logistic, x: readonly number[]): number {
@@ -48,7 +70,11 @@ export function bandOf(confidence: number, bands: TrustModel['bands']): Confiden
   return bands.high !== null && confidence >= bands.high ? 'high' : confidence >= bands.medium ? 'medium' : 'low';
 }
 
-const models = stored.models as Record<string, TrustModel>;
+const models = stored.models as unknown as Record<string, TrustModel>;
+for (const [id, m] of Object.entries(models)) {
+  const missing = TRUST_INPUTS.filter((k) => typeof m.answerable.weights[k] !== 'number' || typeof m.confidence.weights[k] !== 'number');
+  if (missing.length) throw new Error(`trust.json has no weight for ${missing.join(', ')} (model ${id}): refit with scripts/fit-trust.ts --write`);
+}
 
 /** The fitted trust model of this embedder, or null. */
 export function trustFor(embedderId: string): TrustModel | null {

@@ -24,6 +24,7 @@ describe('answers', () => {
     expect(a.passages[0]!.citation.label).toBe('09PHNOMPENH246 ¶10');
     expect(marked(a.passages[0]!)).toContain('10 children at a time');
     expect(a.confidence).toBeGreaterThan(0.5);
+    expect(a.band).toBe('medium');
   });
 
   it('prefer the paragraph that uses the question\'s words together over one that has them scattered', async () => {
@@ -37,8 +38,20 @@ describe('answers', () => {
   it('are less confident for a vague question than for one a single paragraph answers', async () => {
     const clear = await chat.ask({ question: 'How many children can the Poipet Transit Center house?' });
     const vague = await chat.ask({ question: 'Tell me about the border.' });
-    expect(clear.confidence).toBeGreaterThan(0.6);
-    expect(vague.confidence).toBeLessThan(0.4);
+    expect(clear.confidence).toBeGreaterThan(vague.confidence + 0.3);
+    expect(clear.band).toBe('medium');
+    expect(vague.band).toBe('low');
+  });
+
+  it('refuse what the cables cannot answer, never at Medium or High, and name the words they never use', async () => {
+    for (const q of ['What is the weather like today?', "What's a good recipe for banana bread?", 'How do I reverse a list in Python?']) {
+      const a = await chat.ask({ question: q });
+      expect(a.abstained, q).toBe(true);
+      expect(a.band, q).toBe('low');
+      expect(a.passages, q).toEqual([]);
+    }
+    const france = await chat.ask({ question: 'What is the capital of France?' });
+    expect(france.note).toBe('No cable paragraph answers this: the indexed cables never mention "France".');
   });
 
   it('say so when nothing answers, with at most two closest passages labelled as such', async () => {

@@ -19,9 +19,9 @@ export const CORPUS_GATE = { 'hit@1': 0.73, 'hit@5': 0.94, 'cable_hit@5': 0.97 }
 /**
  * Refusal over many cables, where common words always match something (README, Trust): held-out off-topic
  * questions refused, answerable dev questions wrongly refused, and the seed questions, whose cable is not in
- * the slice, refused (questions nobody wrote as off-topic). A little under what was measured on 2026-11-30.
+ * the slice, refused (questions nobody wrote as off-topic). Measured on 2026-11-30: 33/34, 2/225, 109/114.
  */
-export const CORPUS_TRUST_GATE = { offtopicHeldoutRefused: 0.85, falseRefusals: 0.05, absentCableRefused: 0.7 };
+export const CORPUS_TRUST_GATE = { offtopicHeldoutRefused: 0.9, falseRefusals: 0.03, absentCableRefused: 0.9 };
 
 if (!haveCorpus) console.warn('corpus gate skipped: ../shared/corpus/cablegate-2010 is not next to the project');
 

@@ -2,12 +2,16 @@
  * End to end in a real browser: Debian's Chromium driven by playwright-core against the real server
  * (real index of the seed cable, real model), as a user would use it.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/serve/index.js';
+import { openCablechat } from '../../src/cablechat.js';
+import { buildIndex } from '../../src/index/index.js';
+import { corpusSlice, haveCorpus } from '../support/corpus-slice.js';
+import { cachedIndexCopy } from '../support/index-cache.js';
 import { SEED_DIR, seedChat } from '../support/seed-index.js';
 import { askInChat, launchChromium, type Chromium } from '../support/chromium.js';
 import { ensureWebBuilt } from '../support/web-build.js';
@@ -122,5 +126,45 @@ describe('web chat in Chromium', () => {
     const answer = await ask('<img src=x onerror="window.__pwned=1"> How many brothels did Oum Sath suspect?');
     expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await answer.locator('img').count()).toBe(0);
+  });
+});
+
+describe.skipIf(!haveCorpus)('web chat over many cables in Chromium', () => {
+  let corpusApp: FastifyInstance;
+  let corpusBase: string;
+  let closeChat: () => Promise<void>;
+  beforeAll(async () => {
+    const slice = corpusSlice();
+    const dir = await cachedIndexCopy('corpus-slice', slice, async (into) => void (await buildIndex(slice, { indexDir: into, model: 'use-lite' })));
+    const chat = await openCablechat({ indexDir: dir, queryThreads: 0 });
+    closeChat = async () => {
+      await chat.close();
+      rmSync(dir, { recursive: true, force: true });
+    };
+    corpusApp = await buildServer({ chat, webRoot: await ensureWebBuilt() });
+    corpusBase = await corpusApp.listen({ port: 0, host: '127.0.0.1' });
+  }, 600_000);
+  afterAll(async () => {
+    await corpusApp?.close();
+    await closeChat?.();
+  });
+
+  it('refuses an off-topic question where common words match something, and rates an answer it gives', async () => {
+    await page.goto(corpusBase);
+    await expect.poll(() => page.locator('#status').getAttribute('data-state'), { timeout: 15_000 }).toBe('open');
+    const off = await ask("What's a good recipe for banana bread?");
+    expect(await off.locator('.abstained').innerText()).toContain('No cable paragraph answers this');
+    expect(await off.locator('.passage:not(.passage-closest)').count()).toBe(0);
+    expect(await off.locator('.confidence').count()).toBe(0);
+    await off.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(SHOTS, 'refused-corpus.png') });
+
+    const named = await ask('Who won the general election in Bhutan?');
+    expect(await named.locator('.abstained').innerText()).toContain('never mention "Bhutan"');
+
+    const answered = await ask('Which Spanish minister said in 1986 that Spain was not planning to expel any more Libyans?');
+    expect(await answered.locator('.passage').first().locator('.citation').innerText()).toMatch(/^86MADRID5480 ¶/);
+    expect(await answered.locator('.confidence').innerText()).toMatch(/^(High|Medium|Low) confidence$/);
+    expect(await answered.locator('.confidence').getAttribute('title')).toMatch(/held-out test questions/);
   });
 });
