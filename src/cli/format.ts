@@ -32,11 +32,13 @@ export function formatAnswer(a: Answer, color: boolean): string {
   const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[0m` : s);
   const out: string[] = [];
   if (a.abstained) {
-    out.push(printable(`No cable paragraph answers this. ${a.note && !a.note.startsWith('No cable paragraph') ? a.note : ''}`.trim(), true));
+    const note = a.note ?? '';
+    out.push(printable(note.startsWith('No cable paragraph') ? note : `No cable paragraph answers this. ${note}`.trim(), true));
     if (a.closest.length) out.push('', dim('Closest, but not an answer:'));
     for (const p of a.closest) out.push(passage(p, mark, dim));
   } else {
-    out.push(dim(`confidence ${(a.confidence * 100).toFixed(0)}%${a.searched !== a.question ? ` — searched: ${printable(a.searched)}` : ''}`));
+    const rated = a.band === 'unrated' ? 'confidence not rated' : `${a.band} confidence (${(a.confidence * 100).toFixed(0)}%)`;
+    out.push(dim(`${rated}${a.searched !== a.question ? ` — searched: ${printable(a.searched)}` : ''}`));
     for (const p of a.passages) out.push(passage(p, mark, dim));
   }
   return `${out.join('\n')}\n`;
