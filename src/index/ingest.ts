@@ -102,7 +102,7 @@ const MANY_PARAGRAPHS = 1000;
 /** A commit may take this share of the time between commits, at most. */
 const COMMIT_SHARE = 0.05;
 /** Finished cables held for the next commit, at most (in paragraphs): memory stays bounded however fast embedding runs. */
-const MAX_READY_PARAGRAPHS = 50_000;
+const MAX_READY_PARAGRAPHS = 100_000;
 
 /** What the first pass keeps of a cable: enough to decide, count and find it again, not its text. */
 interface Claim {
