@@ -9,7 +9,9 @@
  * an unreadable DIR exits 2.
  */
 
+import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { Command } from 'commander';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CableParseError, decodeCableBytes } from '../src/parse/index.js';
@@ -41,9 +43,19 @@ interface Report {
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const json = args.includes('--json');
-  const dir = resolve(args.find((a) => !a.startsWith('--')) ?? join(projectRoot, '../shared/corpus/cablegate-2010'));
+  const fallback = join(projectRoot, '../shared/corpus/cablegate-2010');
+  const program = new Command('parse-report')
+    .description('Parse every cable file of a folder and report what came out (rejected files included).')
+    .argument('[dir]', `folder of cable files (default: ${fallback})`)
+    .option('--json', 'print the report as JSON')
+    .parse();
+  const json = program.opts<{ json?: boolean }>().json === true;
+  const given = program.args[0];
+  const dir = resolve(given ?? fallback);
+  if (!given && !existsSync(dir)) {
+    console.error(`parse-report: no folder given and the default ${dir} does not exist; pass one: npm run parse-report -- path/to/cables`);
+    process.exit(2);
+  }
 
   const report: Report = {
     dir,

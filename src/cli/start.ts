@@ -91,7 +91,7 @@ try {
     log(`indexed ${r.indexed.cables} cable(s), ${r.indexed.paragraphs} paragraphs${r.rejected.length ? `; rejected: ${r.rejected.map((x) => `${x.file} (${x.reason})`).join('; ')}` : ''}`);
   }
   const chat = await openCablechat({ indexDir: opts.index, model: opts.model, log, queryThreads: SERVER_QUERY_THREADS });
-  const app = await buildServer({ chat, webRoot, logger: { level: 'info' }, logRequests: opts.verbose, allowedHosts, allowedOrigins });
+  const app = await buildServer({ chat, webRoot, logger: { level: 'info' }, logRequests: opts.verbose, allowedHosts, allowedOrigins, feedbackFile: join(opts.index, 'feedback.jsonl') });
   const shutdown = async (signal: string) => {
     log(`${signal}: closing connections…`);
     await app.close();

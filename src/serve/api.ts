@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Cablechat } from '../cablechat.js';
 import { INDEX_FORMAT } from '../index/store.js';
+import { ExampleQuestions } from './examples.js';
 import { busyMessages, RETRY_AFTER_SECONDS, type WorkGate } from './limits.js';
 import { checkHttpAsk, MAX_REF_CHARS, PROTOCOL_VERSION } from './protocol.js';
 import { ANSWER_TIMEOUT_MS, AnswerTimeout, withTimeout } from './timeout.js';
@@ -16,6 +17,9 @@ export interface ApiOptions {
 }
 
 export const api: FastifyPluginAsync<ApiOptions> = async (app, { chat, answerTimeoutMs = ANSWER_TIMEOUT_MS, gate }) => {
+  const examples = new ExampleQuestions(chat);
+  app.get('/api/examples', async () => ({ questions: await examples.get() }));
+
   app.get('/api/health', async () => {
     const s = chat.stats();
     return {

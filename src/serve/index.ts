@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Cablechat } from '../cablechat.js';
 import { api } from './api.js';
+import { feedback } from './feedback.js';
 import { chatSocket } from './chat-socket.js';
 import { installGuard } from './guard.js';
 import { DEFAULT_LIMITS, WorkGate, type Limits } from './limits.js';
@@ -41,6 +42,8 @@ export interface ServerOptions {
   allowedOrigins?: string[];
   /** Bounds on questions in flight; any left out take DEFAULT_LIMITS. */
   limits?: Partial<Limits>;
+  /** Where thumbs up/down are appended (feedback.jsonl in the index folder); without one they are refused. */
+  feedbackFile?: string;
 }
 
 /** Messages for Fastify's own request errors, which otherwise name its internals rather than the fix. */
@@ -81,6 +84,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // its connection closed after a refusal (otherwise a refused upgrade would hold the server open).
   installGuard(app, { allowedHosts: opts.allowedHosts, allowedOrigins: opts.allowedOrigins });
   await app.register(api, { chat: opts.chat, answerTimeoutMs: opts.answerTimeoutMs, gate });
+  await app.register(feedback, { file: opts.feedbackFile });
   await app.register(chatSocket, { chat: opts.chat, answerTimeoutMs: opts.answerTimeoutMs, limits, gate });
   if (opts.webRoot && existsSync(opts.webRoot)) {
     await app.register(fastifyStatic, { root: opts.webRoot, prefix: '/', index: ['index.html'] });

@@ -63,6 +63,13 @@ describe('filters', () => {
   it('that match no cable, that are not dates, or that come without a question say so instead of answering', async () => {
     expect((await chat.ask({ question: 'after:2011 Who funds new boats?' })).note).toMatch(/No indexed cable matches after:2011/);
     expect((await chat.ask({ question: 'before:soon Who funds new boats?' })).note).toMatch(/before:soon is not a date/);
+    const unclosed = await chat.ask({ question: 'origin:"Embassy Lagos Who funds new boats?' });
+    expect(unclosed.abstained).toBe(true);
+    expect(unclosed.note).toMatch(/origin:"Embassy opens a quote that is not closed/);
+    // A month as the upper bound includes the whole month.
+    const april = await chat.ask({ question: 'before:2009-04 When did the Poipet shelter open?' });
+    expect(april.filters.before).toBe('2009-04');
+    expect(april.passages[0]!.citation.ref).toBe('09PHNOMPENH1');
     expect((await chat.ask({ question: 'tag:ECON' })).note).toMatch(/Only filters were given/);
   });
 });

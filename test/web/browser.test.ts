@@ -2,7 +2,7 @@
  * End to end in a real browser: Debian's Chromium driven by playwright-core against the real server
  * (real index of the seed cable, real model), as a user would use it.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -22,6 +22,7 @@ let base: string;
 let chrome: Chromium | undefined;
 let page: Page;
 let dispose: () => Promise<void>;
+let feedbackFile: string;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -29,7 +30,8 @@ beforeAll(async () => {
   // The seed cable plus one that prints no paragraph numbers, for the citations of counted paragraphs.
   const seed = await seedChat([SEED_DIR, join(import.meta.dirname, '..', 'fixtures', 'cables', 'unnumbered.txt')]);
   dispose = seed.dispose;
-  app = await buildServer({ chat: seed.chat, webRoot });
+  feedbackFile = join(seed.dir, 'feedback.jsonl');
+  app = await buildServer({ chat: seed.chat, webRoot, feedbackFile });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   chrome = await launchChromium();
   page = chrome.page;
@@ -52,8 +54,37 @@ describe('web chat in Chromium', () => {
     expect(await first.locator('.citation').innerText()).toBe('09PHNOMPENH246 ¶10');
     const marked = await first.locator('.passage-text mark').allInnerTexts();
     expect(marked.join(' ')).toContain('10 children');
+    // The answer line quotes the marked sentence verbatim, with a marker to its card.
+    const line = answer.locator('.answer-line .answer-quote').first();
+    expect(await line.locator('q').innerText()).toBe(marked.join(' … ').trim());
+    expect(await line.locator('.marker').innerText()).toBe('[1]');
+    // When it arrives, the view shows the top of the answer: the question and the answer line, not the last card.
+    const inView = async (sel: string) =>
+      page.evaluate((s) => {
+        const r = (globalThis as any).document.querySelector(s).getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= (globalThis as any).innerHeight;
+      }, sel);
+    expect(await inView('.turn:last-of-type .question')).toBe(true);
+    expect(await inView('.turn:last-of-type .answer-line')).toBe(true);
+    // The card opens folded on its answering sentences; one click shows the whole paragraph.
+    const rest = 'The shelter was established in 2000';
+    expect(await first.locator('.passage-text').innerText()).not.toContain(rest);
+    await first.locator('.unfold').click();
+    expect(await first.locator('.passage-text').innerText()).toContain(rest);
+    await first.locator('.unfold').click();
     await answer.evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(SHOTS, 'answer.png'), fullPage: false });
+    // Thumbs up is kept with the index, with the question and what was shown.
+    await answer.locator('.thumb[data-verdict="up"]').click();
+    await expect.poll(() => answer.locator('.feedback-said').innerText()).toMatch(/^Thanks/);
+    const kept = readFileSync(feedbackFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { question: string; citations: string[]; verdict: string; quote: string });
+    expect(kept.at(-1)).toMatchObject({ question: 'How many children can the Poipet Transit Center house?', verdict: 'up' });
+    expect(kept.at(-1)!.citations[0]).toBe('09PHNOMPENH246 ¶10');
+    expect(kept.at(-1)!.quote).toContain('10 children');
+    // A marker takes the reader to its card.
+    await page.evaluate(() => (globalThis as any).scrollTo(0, 0));
+    await line.locator('.marker').click();
+    await expect.poll(() => page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('data-rank'))).toBe('1');
 
     await first.locator('.citation').click();
     await page.waitForURL(/\/cable\/09PHNOMPENH246#p10$/);
@@ -67,6 +98,19 @@ describe('web chat in Chromium', () => {
     // Back to the chat: the conversation is still there.
     await page.goBack();
     await expect.poll(() => page.locator('.answer').count()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('offers example questions from the loaded cables, each of which gets an answer', async () => {
+    await page.goto(base);
+    const examples = page.locator('#examples button');
+    await expect.poll(() => examples.count(), { timeout: 15_000 }).toBe(3);
+    const first = await examples.first().innerText();
+    await examples.first().click();
+    const answer = page.locator('.answer').last();
+    await expect.poll(() => answer.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    expect(await page.locator('.question').last().innerText()).toBe(first);
+    expect(await answer.locator('.abstained').count()).toBe(0);
+    expect(await answer.locator('.passage').count()).toBeGreaterThan(0);
   });
 
   it('says plainly when no paragraph answers, keeping near misses apart and labelled', async () => {
@@ -90,7 +134,7 @@ describe('web chat in Chromium', () => {
   });
 
   it('fits a phone-sized window without sideways scrolling', async () => {
-    await page.setViewportSize({ width: 375, height: 760 });
+    await page.setViewportSize({ width: 390, height: 760 });
     try {
       await page.goto(base);
       const answer = await ask('How many migrants did Thailand return in January 2009?');
@@ -100,8 +144,14 @@ describe('web chat in Chromium', () => {
         return d.scrollWidth - d.clientWidth;
       });
       expect(overflow).toBeLessThanOrEqual(0);
+      // Folded cards keep one answer to a few screens on a phone (it was about 4,800 px).
       await answer.evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await page.screenshot({ path: join(SHOTS, 'phone.png') });
+      await page.screenshot({ path: join(SHOTS, 'phone-full.png'), fullPage: true });
+      const height = (await answer.boundingBox())!.height;
+      console.log(`one answer at 390 px: ${Math.round(height)} px`);
+      expect(height).toBeLessThan(3000);
+      expect(await answer.locator('.answer-line q').first().innerText()).toContain('32,249');
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 });
     }
@@ -152,6 +202,10 @@ describe.skipIf(!haveCorpus)('web chat over many cables in Chromium', () => {
   it('refuses an off-topic question where common words match something, and rates an answer it gives', async () => {
     await page.goto(corpusBase);
     await expect.poll(() => page.locator('#status').getAttribute('data-state'), { timeout: 15_000 }).toBe('open');
+    // The welcome screen's examples are about these cables, not the demo cable.
+    const examples = page.locator('#examples button');
+    await expect.poll(() => examples.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    for (const text of await examples.allInnerTexts()) expect(text).not.toMatch(/Poipet|Phnom Penh/);
     const off = await ask("What's a good recipe for banana bread?");
     expect(await off.locator('.abstained').innerText()).toContain('No cable paragraph answers this');
     expect(await off.locator('.passage:not(.passage-closest)').count()).toBe(0);

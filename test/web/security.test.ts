@@ -157,6 +157,7 @@ describe('markup in cables and questions is shown as text', () => {
     const answer = await ask(question);
     const card = answer.locator(`.passage[data-citation^="${XSS_REF}"]`).first();
     expect(await card.count()).toBe(1);
+    if (await card.locator('.unfold').count()) await card.locator('.unfold').click();
     const cardText = await card.innerText();
     expect(cardText).toContain(`<img src=x onerror=alert('para')>`);
     expect(cardText).toContain(`<script>alert('subject')</script>`);

@@ -1,4 +1,4 @@
-import { copyText, h, highlighted, isPlainClick, quotation } from './dom.js';
+import { copyText, foldable, h, highlighted, isPlainClick, markedSentences, quotation } from './dom.js';
 import type { Citation, Passage, Span } from './protocol.js';
 import { cableHref, navigate } from './router.js';
 
@@ -41,7 +41,7 @@ export function copyButton(label: string, text: () => string, describedBy?: stri
  * One retrieved paragraph. `closest` cards are the near misses of an abstention: same facts for
  * checking, but muted and with the nearest sentence only underlined, because it does not answer.
  */
-export function passageCard(passage: Passage, rank: number, closest = false): HTMLElement {
+export function passageCard(passage: Passage, rank: number, closest = false, id?: string): HTMLElement {
   const { citation, cable } = passage;
 
   const head = h(
@@ -72,8 +72,20 @@ export function passageCard(passage: Passage, rank: number, closest = false): HT
         )
       : null;
 
-  const text = h('p', { class: 'passage-text' });
-  text.appendChild(highlighted(passage.text, passage.highlights, closest ? 'near' : undefined));
+  // An answer's card opens on its answering sentences; the rest of the paragraph is one click away.
+  const folds = !closest && markedSentences(passage.text, passage.highlights).join(' ').length < passage.text.trim().length - 20;
+  const text = h('p', { class: folds ? 'passage-text folded' : 'passage-text' });
+  text.appendChild(folds ? foldable(passage.text, passage.highlights) : highlighted(passage.text, passage.highlights, closest ? 'near' : undefined));
+  let toggle: HTMLButtonElement | null = null;
+  if (folds) {
+    const button = h('button', { type: 'button', class: 'unfold', 'aria-expanded': 'false' }, 'Show the whole paragraph');
+    button.addEventListener('click', () => {
+      const open = text.classList.toggle('folded') === false;
+      button.setAttribute('aria-expanded', String(open));
+      button.textContent = open ? 'Show the answering sentences only' : 'Show the whole paragraph';
+    });
+    toggle = button;
+  }
 
   const alsoIn =
     passage.alsoIn !== undefined && passage.alsoIn.length > 0
@@ -95,12 +107,15 @@ export function passageCard(passage: Passage, rank: number, closest = false): HT
       class: closest ? 'passage passage-closest' : 'passage',
       'data-citation': citation.label,
       'data-rank': rank,
+      id: id ?? null,
+      tabindex: id ? '-1' : null,
       'aria-label': `${closest ? 'Closest passage' : 'Passage'} ${rank}: ${citation.label}`,
     },
     head,
     meta,
     section,
     text,
+    toggle,
     alsoIn,
   );
 }

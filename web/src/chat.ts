@@ -1,6 +1,6 @@
 import { ASK_LIMITS } from '../../src/answer/limits.js';
 import { passageCard } from './card.js';
-import { announce, h, replace } from './dom.js';
+import { announce, h, markedSentences, replace } from './dom.js';
 import type { AckMessage, Answer, DoneMessage, ErrorMessage, Filters, Passage, ServerMessage } from './protocol.js';
 import type { ReconnectingSocket } from './socket.js';
 
@@ -53,7 +53,8 @@ function newRequestId(): string {
 
 export class Chat {
   private readonly turns = new Map<string, Turn>();
-  /** Questions answered so far in this conversation, oldest first; sent with every ask. */
+  /** The turn whose streaming the reader was following (at the bottom of the page when its cards came in). */
+  private following: string | null = null;
 
   constructor(
     private readonly list: HTMLElement,
@@ -197,7 +198,9 @@ export class Chat {
     }
     const card = passageCard(passage, rank);
     const next = turn.streamed.find((s) => s.rank > rank);
-    this.stickToBottom(() => list.insertBefore(card, next?.el ?? null));
+    // Streamed cards do not pull the page down: the answer's top is where the reader is taken when it is done.
+    if (this.isVisible() && window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 160) this.following = turn.id;
+    list.insertBefore(card, next?.el ?? null);
     turn.streamed.push({ rank, el: card });
     turn.streamed.sort((a, b) => a.rank - b.rank);
     const n = turn.streamed.length;
@@ -211,13 +214,15 @@ export class Chat {
     // the same citation if the user had already tabbed into a card.
     const active = document.activeElement;
     const focused = active !== null && turn.body.contains(active) ? (active.closest('.passage')?.getAttribute('data-citation') ?? null) : null;
-    this.stickToBottom(() => {
-      this.renderMeta(turn, answer.question, answer.searched, answer.filters);
-      turn.body.replaceChildren(...this.renderAnswer(answer));
-      turn.status.replaceChildren(h('span', { class: 'elapsed' }, summaryLine(answer, message.elapsed_ms)));
-      turn.status.classList.remove('busy');
-      turn.answer.setAttribute('data-state', 'done');
-    });
+    // A reader who was following the conversation is taken to the top of the answer (the question, the answer
+    // line and the first card), not left at the bottom of its last card.
+    const following = this.isVisible() && window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 160;
+    this.renderMeta(turn, answer.question, answer.searched, answer.filters);
+    turn.body.replaceChildren(...this.renderAnswer(answer, turn.id), feedbackBar(answer, this.historyBefore(turn)));
+    turn.status.replaceChildren(h('span', { class: 'elapsed' }, summaryLine(answer, message.elapsed_ms)));
+    turn.status.classList.remove('busy');
+    turn.answer.setAttribute('data-state', 'done');
+    if (following || this.following === turn.id) turn.root.scrollIntoView({ block: 'start' });
     if (focused !== null) {
       for (const link of turn.body.querySelectorAll<HTMLElement>('.passage .citation')) {
         if (link.getAttribute('data-citation') === focused) link.focus();
@@ -263,7 +268,7 @@ export class Chat {
     );
   }
 
-  private renderAnswer(answer: Answer): HTMLElement[] {
+  private renderAnswer(answer: Answer, turnId: string): HTMLElement[] {
     // An abstention's note repeats the title ("No cable paragraph answers this: none gives a number…");
     // show only what it adds: the reason.
     const noteText = answer.abstained ? (answer.note ?? '').replace(/^No cable paragraph answers this(: |\. ?)?/, '') : (answer.note ?? '');
@@ -295,9 +300,20 @@ export class Chat {
       { class: `confidence confidence-${answer.band}`, title: BAND_TITLES[answer.band] },
       answer.band === 'unrated' ? 'Confidence not rated' : `${level} confidence`,
     );
+    const cardId = (rank: number) => `${turnId}-p${rank}`;
     return [
+      answerLine(answer, cardId),
       h('div', { class: 'answer-summary' }, confidence, note),
-      h('div', { class: 'passages' }, ...answer.passages.map((p, i) => passageCard(p, i + 1))),
+      h(
+        'div',
+        { class: 'passages' },
+        ...answer.passages.map((p, i) => {
+          const card = passageCard(p, i + 1, false, cardId(i + 1));
+          // The cable's subject, date and origin once per run of cards from one cable: the citation names it.
+          if (i > 0 && answer.passages[i - 1]!.citation.ref === p.citation.ref) card.classList.add('same-cable');
+          return card;
+        }),
+      ),
     ];
   }
 
@@ -315,6 +331,70 @@ export class Chat {
     mutate();
     if (visible && (force || atBottom)) window.scrollTo({ top: document.documentElement.scrollHeight });
   }
+}
+
+/** How many passages the answer line quotes: the first, and the next one when it answers from elsewhere. */
+const QUOTED = 2;
+
+/**
+ * The answer in the cables' own words: the marked sentences of the first passages, verbatim, each followed by
+ * a marker that jumps to its card. Nothing here is written by the tool.
+ */
+function answerLine(answer: Answer, cardId: (rank: number) => string): HTMLElement {
+  const quotes: HTMLElement[] = [];
+  const seen = new Set<string>();
+  answer.passages.slice(0, QUOTED).forEach((p, i) => {
+    const sentences = markedSentences(p.text, p.highlights);
+    const text = sentences.join(' … ');
+    if (text === '' || seen.has(text)) return;
+    seen.add(text);
+    const rank = i + 1;
+    const marker = h('a', { class: 'marker', href: `#${cardId(rank)}`, 'aria-label': `Passage ${rank}, ${p.citation.label}`, title: p.citation.label }, `[${rank}]`);
+    marker.addEventListener('click', (event) => {
+      event.preventDefault();
+      const card = document.getElementById(cardId(rank));
+      card?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+      card?.focus({ preventScroll: true });
+    });
+    quotes.push(h('p', { class: 'answer-quote' }, h('q', {}, text), ' ', marker));
+  });
+  return h('div', { class: 'answer-line', role: 'group', 'aria-label': 'Answer, quoted from the cables' }, ...quotes);
+}
+
+/**
+ * Thumbs up or down on this answer, kept with the index (POST /api/feedback): the question, the conversation
+ * before it, what was shown, and the verdict, for a maintainer to turn into eval questions.
+ */
+function feedbackBar(answer: Answer, history: string[]): HTMLElement {
+  const said = h('span', { class: 'feedback-said', role: 'status' });
+  const send = async (verdict: 'up' | 'down', button: HTMLButtonElement) => {
+    for (const b of bar.querySelectorAll('button')) b.disabled = true;
+    const first = answer.passages[0];
+    const body = {
+      question: answer.question,
+      history,
+      citations: answer.passages.map((p) => p.citation.label),
+      quote: first ? markedSentences(first.text, first.highlights).join(' … ') : '',
+      refused: answer.abstained,
+      verdict,
+    };
+    try {
+      const res = await fetch('/api/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const reply = (await res.json().catch(() => ({}))) as { error?: string };
+      if (!res.ok) throw new Error(reply.error ?? `HTTP ${res.status}`);
+      button.setAttribute('aria-pressed', 'true');
+      said.textContent = 'Thanks: kept with the index for the maintainers.';
+    } catch (error) {
+      for (const b of bar.querySelectorAll('button')) b.disabled = false;
+      said.textContent = `Not saved: ${(error as Error).message}`;
+    }
+  };
+  const up = h('button', { type: 'button', class: 'thumb', 'data-verdict': 'up', 'aria-pressed': 'false', title: 'This answer helped' }, '👍 Helpful');
+  const down = h('button', { type: 'button', class: 'thumb', 'data-verdict': 'down', 'aria-pressed': 'false', title: 'This answer was wrong or missed the point' }, '👎 Not helpful');
+  up.addEventListener('click', () => void send('up', up));
+  down.addEventListener('click', () => void send('down', down));
+  const bar = h('div', { class: 'feedback', role: 'group', 'aria-label': 'Was this answer helpful?' }, up, down, said);
+  return bar;
 }
 
 function summaryLine(answer: Answer, elapsedMs: number): string {

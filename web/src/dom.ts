@@ -65,6 +65,31 @@ export function highlighted(text: string, spans: readonly Span[] | undefined, ma
   return fragment;
 }
 
+/**
+ * The paragraph with its answering sentences marked and everything else in `.rest` spans, each led by an
+ * ellipsis: a card folds to its answer by hiding the rest (CSS), and one click shows the whole paragraph.
+ */
+export function foldable(text: string, spans: readonly Span[] | undefined): DocumentFragment {
+  const fragment = document.createDocumentFragment();
+  const rest = (part: string) =>
+    part.trim() === ''
+      ? part
+      : h('span', { class: 'rest' }, h('span', { class: 'ellipsis', 'aria-hidden': 'true' }, ' … '), h('span', { class: 'rest-text' }, part));
+  let at = 0;
+  for (const span of normalizeSpans(spans, text.length)) {
+    if (span.start > at) append(fragment, rest(text.slice(at, span.start)));
+    append(fragment, h('mark', {}, text.slice(span.start, span.end)));
+    at = span.end;
+  }
+  if (at < text.length) append(fragment, rest(text.slice(at)));
+  return fragment;
+}
+
+/** The marked sentences of a paragraph, verbatim, in order (what the answer line quotes). */
+export function markedSentences(text: string, spans: readonly Span[] | undefined): string[] {
+  return normalizeSpans(spans, text.length).map((s) => text.slice(s.start, s.end).trim()).filter((t) => t !== '');
+}
+
 /** `"<quoted sentence(s)>" — LABEL`; the whole paragraph is quoted when nothing is highlighted. */
 export function quotation(text: string, spans: readonly Span[] | undefined, label: string): string {
   const parts = normalizeSpans(spans, text.length).map((s) => text.slice(s.start, s.end).trim());

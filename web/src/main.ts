@@ -23,7 +23,7 @@ const status = byId<HTMLElement>('status');
 const statusText = byId<HTMLElement>('status-text');
 const retryNow = byId<HTMLButtonElement>('retry-now');
 const newConversation = byId<HTMLButtonElement>('new-conversation');
-input.maxLength = ASK_LIMITS.questionChars;
+const composerProblem = byId<HTMLElement>('composer-problem');
 
 // We restore the chat's scroll position ourselves when returning from the viewer.
 history.scrollRestoration = 'manual';
@@ -79,7 +79,18 @@ function autosize(): void {
   input.style.height = `${Math.min(input.scrollHeight, 240)}px`;
 }
 
+/** A question over the limit is not cut to fit (that would ask something else): the user is told instead. */
+function tooLong(): boolean {
+  const n = input.value.trim().length;
+  const over = n > ASK_LIMITS.questionChars;
+  composerProblem.hidden = !over;
+  composerProblem.textContent = over ? `This question is ${n.toLocaleString('en')} characters long; the limit is ${ASK_LIMITS.questionChars.toLocaleString('en')}. Shorten it to send it.` : '';
+  input.setAttribute('aria-invalid', String(over));
+  return over;
+}
+
 function submit(): void {
+  if (tooLong()) return;
   if (chat.ask(input.value)) {
     input.value = '';
     autosize();
@@ -98,11 +109,28 @@ input.addEventListener('keydown', (event) => {
     submit();
   }
 });
-input.addEventListener('input', autosize);
+input.addEventListener('input', () => {
+  autosize();
+  if (!composerProblem.hidden) tooLong();
+});
 
-for (const button of document.querySelectorAll<HTMLButtonElement>('[data-example]')) {
-  button.addEventListener('click', () => chat.ask(button.getAttribute('data-example') ?? ''));
-}
+// Example questions come from the loaded index (GET /api/examples): each was asked once and answered there.
+void (async () => {
+  try {
+    const res = await fetch('/api/examples');
+    if (!res.ok) return;
+    const { questions } = (await res.json()) as { questions: string[] };
+    const list = byId<HTMLElement>('examples');
+    for (const q of questions) {
+      const button = h('button', { type: 'button', 'data-example': q }, q);
+      button.addEventListener('click', () => chat.ask(q));
+      list.appendChild(h('li', {}, button));
+    }
+    byId<HTMLElement>('examples-label').hidden = questions.length === 0;
+  } catch {
+    // No examples is a fine welcome screen too.
+  }
+})();
 
 // Filter examples in the help line insert themselves, which is quicker than typing quotes on a phone.
 for (const button of document.querySelectorAll<HTMLButtonElement>('[data-insert]')) {
