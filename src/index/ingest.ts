@@ -128,6 +128,7 @@ export async function ingest(paths: string[], opts: IngestOptions): Promise<Inge
   let store: IndexStore;
   try {
     store = IndexStore.open(opts.indexDir, { embedder: opts.embedder, create: true });
+    store.countTerms();
   } catch (err) {
     lock.release();
     throw err;

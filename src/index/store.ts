@@ -7,6 +7,8 @@
  * Layout and versioning: docs/index-format.md.
  */
 import Database from 'better-sqlite3';
+// The stems retrieval matches paragraphs on (the same Porter stems FTS5 indexes): term_counts counts those.
+import { stem, words } from '../retrieve/text.js';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cable, CableMeta, Filters, Paragraph } from '../domain.js';
@@ -100,14 +102,10 @@ CREATE TABLE IF NOT EXISTS segments (
 CREATE INDEX IF NOT EXISTS segments_paragraph ON segments(paragraph_id);
 CREATE INDEX IF NOT EXISTS segments_hash ON segments(hash);
 CREATE TABLE IF NOT EXISTS vectors (hash TEXT PRIMARY KEY, vector BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS term_counts (term TEXT PRIMARY KEY, paragraphs INTEGER NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS paragraphs_fts USING fts5(
   text, heading, subject, tokenize = 'porter unicode61 remove_diacritics 2');
 `;
-
-/** Whether a cable holds a term (store.cablesWithTerm). */
-export interface TermCables {
-  has(ref: string): boolean;
-}
 
 export interface CommitItem {
   cable: Cable;
@@ -138,6 +136,7 @@ export class IndexStore {
   /** Prepared once per SQL text: preparing is a large share of a query's cost otherwise. */
   private readonly statements = new Map<string, Database.Statement>();
   private readonly cableCache = new Map<string, CableMeta | null>();
+  private readonly stemsCache = new Map<string, Set<string>>();
   /** Which optional columns this handle's database has (an index opened read-only may predate one). */
   private readonly columns = new Map<string, boolean>();
   private synced = -1;
@@ -254,6 +253,7 @@ export class IndexStore {
     const gen = this.generation();
     if (gen !== this.synced) {
       this.cableCache.clear();
+      this.stemsCache.clear();
       this.synced = gen;
       this.view++;
     }
@@ -279,6 +279,7 @@ export class IndexStore {
     old.close();
     this.fileId = id;
     this.cableCache.clear();
+    this.stemsCache.clear();
     this.columns.clear();
     this.synced = -1;
     this.denseIndex = null;
@@ -353,7 +354,8 @@ export class IndexStore {
     // Another layout (a new projection, or an index from before projections) is a fresh build, never a patch.
     const fresh = opts.rebuild || !sameLayout(this.layout(), layout);
     const next = gen + 1;
-    const oldSegments = this.sql('SELECT s.id, s.hash FROM segments s JOIN paragraphs p ON p.id = s.paragraph_id WHERE p.ref = ? COLLATE NOCASE');
+    // `ref = ?` as the deletes below: the (ref, key) index answers it; a NOCASE comparison read every paragraph.
+    const oldSegments = this.sql('SELECT s.id, s.hash FROM segments s JOIN paragraphs p ON p.id = s.paragraph_id WHERE p.ref = ?');
     const removed = items.flatMap((it) => oldSegments.all(it.cable.ref) as { id: number; hash: string }[]);
     let label = this.nextLabel();
     const ids = items.map((it) => it.segments.map((list) => list.map(() => label++)));
@@ -388,18 +390,22 @@ export class IndexStore {
     const insSeg = this.sql('INSERT INTO segments (id, paragraph_id, start, "end", hash) VALUES (?,?,?,?,?)');
     const setMeta = this.sql('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
     const now = new Date().toISOString();
+    const counts = this.termCountsKept() ? new TermDelta() : null;
     this.db.transaction(() => {
       if (this.generation() !== gen) throw new IndexError(`${this.dir} was changed by another writer during this ingest; run it again.`);
+      if (counts) for (const it of items) for (const t of this.sql('SELECT text FROM paragraphs WHERE ref = ?').pluck().all(it.cable.ref) as string[]) counts.add(t, -1);
       items.forEach(({ cable, file, sha256, segments }, i) => {
         for (const d of [del.fts, del.seg, del.par, del.cab]) d.run(cable.ref);
         const refs = cable.references?.length ? JSON.stringify(cable.references) : null;
         insCable.run(cable.ref, cable.subject, cable.date, cable.classification, cable.origin, JSON.stringify(cable.tags), cable.signature, file, sha256, now, refs);
         cable.paragraphs.forEach((p, ord) => {
+          counts?.add(p.text, 1);
           const id = Number(insPar.run(cable.ref, ord, p.key, p.number, p.heading, p.marking, p.text).lastInsertRowid);
           insFts.run(id, p.text, p.heading ?? '', cable.subject ?? '');
           (segments[ord] ?? []).forEach((s, j) => insSeg.run(ids[i]![ord]![j]!, id, s.start, s.end, s.hash));
         });
       });
+      counts?.apply((sql) => this.sql(sql));
       setMeta.run('generation', String(next));
       setMeta.run('next_label', String(label));
       setMeta.run('dense', JSON.stringify(layout));
@@ -632,6 +638,39 @@ export class IndexStore {
     return out.map((r) => ({ paragraph: r.id, score: r.score }));
   }
 
+  /** Whether this index keeps per-term paragraph counts (term_counts, complete): meta `term_counts` = 1. */
+  termCountsKept(): boolean {
+    return this.sql("SELECT value FROM meta WHERE key = 'term_counts'").pluck().get() === '1';
+  }
+
+  /**
+   * Counts, for every stem, the paragraphs whose text has it (the stems retrieval matches on), once, for an
+   * index written before the counts were kept; every commit then keeps them. A writer calls this.
+   */
+  countTerms(): void {
+    if (this.termCountsKept()) return;
+    const counts = new TermDelta();
+    for (const t of this.sql('SELECT text FROM paragraphs').pluck().iterate() as IterableIterator<string>) counts.add(t, 1);
+    this.db.transaction(() => {
+      this.sql('DELETE FROM term_counts').run();
+      counts.apply((sql) => this.sql(sql));
+      this.sql("INSERT OR REPLACE INTO meta (key, value) VALUES ('term_counts', '1')").run();
+    })();
+  }
+
+  /**
+   * Paragraphs whose text has this stem, read from the kept counts (one lookup, whatever the archive's size);
+   * null for an index that keeps none (callers then ask the full-text index, which costs what the term's
+   * postings cost).
+   */
+  paragraphsWithTerm(stem: string): number | null {
+    if (this.countsKnown?.generation !== this.generation()) this.countsKnown = { generation: this.generation(), kept: this.termCountsKept() };
+    if (!this.countsKnown.kept) return null;
+    return (this.sql('SELECT paragraphs FROM term_counts WHERE term = ?').pluck().get(stem) as number | undefined) ?? 0;
+  }
+
+  private countsKnown: { generation: number; kept: boolean } | undefined;
+
   /** Document frequency of a term in the lexical index, for IDF weights in the reranker. */
   documentFrequency(term: string): number {
     const row = this.sql('SELECT count(*) AS n FROM paragraphs_fts WHERE paragraphs_fts MATCH ?').get(`text:${quoteFts(term)}`) as { n: number };
@@ -644,37 +683,23 @@ export class IndexStore {
   }
 
   /**
-   * The cables with this term anywhere (text, heading or subject), asked cable by cable as callers ask
-   * `has(ref)`, and remembered. A question only ever asks about its ~20 candidate cables, so the cost does not
-   * grow with how many cables of the whole archive use the term (listing them all did: a common word is in
-   * most of 250,000 cables).
+   * The stems of a whole cable (every paragraph, its headings and the subject), for the questions' "is this
+   * word anywhere in the cable" features. Read and kept per cable (the last 500 asked about, per generation):
+   * a question asks about its ~20 candidate cables, so the cost does not grow with the archive.
    */
-  cablesWithTerm(term: string): TermCables {
-    const known = new Map<string, boolean>();
-    return {
-      has: (ref) => {
-        let yes = known.get(ref);
-        if (yes === undefined) known.set(ref, (yes = this.cablesWithTermAmong(term, [ref]).size > 0));
-        return yes;
-      },
-    };
-  }
-
-  /**
-   * Which of `refs` hold the term anywhere (text, heading or subject). Asked cable by cable over the rowid
-   * range of its paragraphs (written together, so contiguous), which FTS5 answers by seeking: the cost does
-   * not grow with how many cables in the whole archive use the term, as a lookup of all of them would.
-   */
-  cablesWithTermAmong(term: string, refs: Iterable<string>): Set<string> {
-    const range = this.sql('SELECT min(id) AS lo, max(id) AS hi FROM paragraphs WHERE ref = ?');
-    const has = this.sql('SELECT 1 FROM paragraphs_fts WHERE paragraphs_fts MATCH ? AND rowid BETWEEN ? AND ? LIMIT 1').pluck();
-    const out = new Set<string>();
-    const match = quoteFts(term);
-    for (const ref of refs) {
-      const r = range.get(ref) as { lo: number | null; hi: number | null };
-      if (r.lo !== null && has.get(match, r.lo, r.hi) !== undefined) out.add(ref);
+  cableStems(ref: string): Set<string> {
+    let stems = this.stemsCache.get(ref);
+    if (!stems) {
+      stems = new Set<string>();
+      const add = (text: string | null) => {
+        if (text) for (const w of words(text)) stems!.add(stem(w.word));
+      };
+      for (const p of this.sql('SELECT text, heading FROM paragraphs WHERE ref = ?').all(ref) as { text: string; heading: string | null }[]) (add(p.text), add(p.heading));
+      add(this.cable(ref)?.subject ?? null);
+      if (this.stemsCache.size >= CABLE_STEMS_KEPT) this.stemsCache.delete(this.stemsCache.keys().next().value!);
+      this.stemsCache.set(ref, stems);
     }
-    return out;
+    return stems;
   }
 
   /** Segment rows for HNSW labels, in one statement (json_each keeps it a single cached query). */
@@ -713,7 +738,9 @@ export class IndexStore {
   private readCable(ref: string): CableMeta | null {
     // An index opened read-only may predate the refs column.
     const refs = this.hasColumn('cables', 'refs') ? 'refs' : 'NULL AS refs';
-    const row = this.sql(`SELECT ref, subject, date, classification, origin, tags, signature, ${refs} FROM cables WHERE ref = ? COLLATE NOCASE`).get(ref) as
+    // The exact id (every id a search finds) by the primary key; another spelling (a typed link) by a scan.
+    const columns = `ref, subject, date, classification, origin, tags, signature, ${refs}`;
+    const row = (this.sql(`SELECT ${columns} FROM cables WHERE ref = ?`).get(ref) ?? this.sql(`SELECT ${columns} FROM cables WHERE ref = ? COLLATE NOCASE`).get(ref)) as
       | (Omit<CableMeta, 'tags' | 'references'> & { tags: string; refs: string | null })
       | undefined;
     if (!row) return null;
@@ -769,6 +796,28 @@ export function toFloat32(b: Buffer): Float32Array {
   new Uint8Array(out.buffer).set(b);
   return out;
 }
+
+/** Changes to term_counts from paragraphs added (+1) and removed (-1), applied in one pass. */
+class TermDelta {
+  private readonly delta = new Map<string, number>();
+
+  add(text: string, by: 1 | -1): void {
+    for (const t of new Set(words(text).map((w) => stem(w.word)))) this.delta.set(t, (this.delta.get(t) ?? 0) + by);
+  }
+
+  apply(sql: (q: string) => Database.Statement): void {
+    const upsert = sql('INSERT INTO term_counts (term, paragraphs) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET paragraphs = paragraphs + excluded.paragraphs');
+    const drop = sql('DELETE FROM term_counts WHERE term = ? AND paragraphs <= 0');
+    for (const [t, n] of this.delta) {
+      if (n === 0) continue;
+      upsert.run(t, n);
+      if (n < 0) drop.run(t);
+    }
+  }
+}
+
+/** Cables whose stems are kept between questions (cableStems). */
+const CABLE_STEMS_KEPT = 500;
 
 export function quoteFts(term: string): string {
   return `"${term.replace(/"/g, '""')}"`;

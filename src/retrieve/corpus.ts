@@ -5,12 +5,9 @@
  */
 import type { Filters } from '../domain.js';
 import type { Embedder } from '../embed/index.js';
-import type { IndexStore, TermCables } from '../index/store.js';
+import type { IndexStore } from '../index/store.js';
 import { ftsWord } from './text.js';
 import { rankingFor, type Ranking } from './weights.js';
-
-/** Terms whose cables are kept; far more than the distinct words of a working session's questions. */
-const TERMS_KEPT = 5_000;
 
 /** IDF weights of a question's terms, and which of them each cable holds. */
 export interface TermWeights {
@@ -25,7 +22,7 @@ export interface TermWeights {
 
 export class Corpus {
   private readonly idfCache = new Map<string, number>();
-  private readonly termCables = new Map<string, TermCables>();
+  private readonly dfCache = new Map<string, number>();
   private paragraphCount = 0;
   private view = -1;
 
@@ -47,7 +44,7 @@ export class Corpus {
     const view = this.store.sync();
     if (view !== this.view) {
       this.idfCache.clear();
-      this.termCables.clear();
+      this.dfCache.clear();
       this.paragraphCount = this.store.stats().paragraphs;
       this.view = view;
     }
@@ -65,13 +62,31 @@ export class Corpus {
     return { weigh, total: weigh(terms), contextTotal: weigh(contextTerms), inCable: this.cablesWith(terms) };
   }
 
+  /**
+   * Paragraphs whose text has the term: from the index's kept counts (one lookup), or, in an index that keeps
+   * none, from the full-text index (which reads the term's whole posting list).
+   */
+  df(term: string): number {
+    let n = this.dfCache.get(term);
+    if (n === undefined) {
+      n = this.store.paragraphsWithTerm(term) ?? this.store.documentFrequency(ftsWord(term));
+      this.dfCache.set(term, n);
+    }
+    return n;
+  }
+
+  /** Paragraphs in the index (as of the last refresh). */
+  get paragraphs(): number {
+    return this.paragraphCount;
+  }
+
   private idf(terms: string[]): Map<string, number> {
     const n = Math.max(1, this.paragraphCount);
     const out = new Map<string, number>();
     for (const t of terms) {
       let v = this.idfCache.get(t);
       if (v === undefined) {
-        const df = this.store.documentFrequency(ftsWord(t));
+        const df = this.df(t);
         v = Math.log(1 + (n - df + 0.5) / (df + 0.5));
         this.idfCache.set(t, v);
       }
@@ -80,25 +95,15 @@ export class Corpus {
     return out;
   }
 
-  /**
-   * Which of these terms occur anywhere in a cable, per cable. Asked of the full-text index one term at a
-   * time and kept per term: cheaper than reading and stemming whole cables, and exactly what the cable
-   * coverage feature needs. Needs no vector, so it runs while the question is being embedded.
-   */
+  /** Which of these terms occur anywhere in a cable (subject, headings, every paragraph), per cable. */
   private cablesWith(terms: readonly string[]): (ref: string) => Set<string> {
-    const sets = terms.map((t) => {
-      let refs = this.termCables.get(t);
-      if (!refs) {
-        refs = this.store.cablesWithTerm(ftsWord(t));
-        if (this.termCables.size >= TERMS_KEPT) this.termCables.delete(this.termCables.keys().next().value!);
-        this.termCables.set(t, refs);
-      }
-      return [t, refs] as const;
-    });
     const byRef = new Map<string, Set<string>>();
     return (ref) => {
       let s = byRef.get(ref);
-      if (!s) byRef.set(ref, (s = new Set(sets.filter(([, refs]) => refs.has(ref)).map(([t]) => t))));
+      if (!s) {
+        const stems = this.store.cableStems(ref);
+        byRef.set(ref, (s = new Set(terms.filter((t) => stems.has(t)))));
+      }
       return s;
     };
   }

@@ -134,6 +134,7 @@ describe('a long ingest', () => {
     expect(resumed.unchanged).toBe(mid.cables);
     expect(resumed.embedded).toBeLessThan(full.embedded - 4 * 20); // ≥ 20 batches were stored before the crash
     expect(indexFacts(index).fingerprint).toEqual(indexFacts(reference).fingerprint);
+    expect(indexFacts(index).termCounts).toEqual(indexFacts(reference).termCounts);
   });
 
   it('a reader sees cables as each commit lands, while the ingest goes on', async () => {

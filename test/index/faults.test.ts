@@ -89,6 +89,7 @@ describe('SIGKILL during ingest', () => {
       if (point === 'committed') expect(report).toMatchObject({ unchanged: 3, embedded: 0 });
       const done = expectConsistent(dir);
       expect(done.fingerprint).toEqual(indexFacts(reference).fingerprint);
+      expect(done.termCounts).toEqual(indexFacts(reference).termCounts);
     });
   }
 
@@ -110,6 +111,7 @@ describe('SIGKILL during ingest', () => {
     expect(outcomes.at(-1), outcomes.join(', ')).toBe('0');
     expect(outcomes.filter((o) => o === 'SIGKILL').length).toBeGreaterThanOrEqual(2);
     expect(indexFacts(dir).fingerprint).toEqual(indexFacts(reference).fingerprint);
+    expect(indexFacts(dir).termCounts).toEqual(indexFacts(reference).termCounts);
     expect(await answersSeed(dir)).toBe('09PHNOMPENH246 ¶10');
   }, 240_000);
 });

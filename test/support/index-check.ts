@@ -19,6 +19,8 @@ export interface IndexFacts {
   hnswFile: boolean;
   /** Everything a user can see of the index, for comparing two runs: paragraphs and their segments' text hashes. */
   fingerprint: string[];
+  /** Every kept term count, "term=n", in term order. */
+  termCounts: string;
 }
 
 export function indexFacts(dir: string, dimensions = 512): IndexFacts {
@@ -52,6 +54,7 @@ export function indexFacts(dir: string, dimensions = 512): IndexFacts {
       segmentsNotInHnsw: generation === 0 && ids.length === 0 ? 0 : notIn,
       hnswFile: existsSync(file),
       fingerprint,
+      termCounts: (db.prepare("SELECT term || '=' || paragraphs FROM term_counts ORDER BY term").pluck().all() as string[]).join(' '),
     };
   } finally {
     db.close();
