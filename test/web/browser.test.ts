@@ -171,6 +171,18 @@ describe('web chat in Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'viewer-unnumbered.png'), fullPage: false });
   });
 
+  it('refuses a question over the length limit with a message instead of cutting it', async () => {
+    await page.goto(base);
+    const before = await page.locator('.answer').count();
+    await page.fill('#question', `How many children ${'x'.repeat(2100)}?`);
+    await page.keyboard.press('Enter');
+    const problem = page.locator('#composer-problem');
+    await expect.poll(() => problem.isVisible()).toBe(true);
+    expect(await problem.innerText()).toMatch(/2,1\d\d characters long; the limit is 2,000/);
+    expect(await page.locator('.answer').count()).toBe(before);
+    expect((await page.inputValue('#question')).length).toBeGreaterThan(2000);
+  });
+
   it('shows cable text as text, never as HTML', async () => {
     await page.goto(base);
     const answer = await ask('<img src=x onerror="window.__pwned=1"> How many brothels did Oum Sath suspect?');
