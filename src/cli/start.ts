@@ -39,7 +39,7 @@ const program = new Command('start')
   .option('--port <n>', 'port', wholeNumber('--port', 0, 65535), Number(env.PORT ?? 3000))
   .option('--host <host>', 'address to listen on (127.0.0.1: this machine only; 0.0.0.0: every network interface)', env.HOST ?? '127.0.0.1')
   .option('--index <dir>', 'index folder', env.CABLECHAT_INDEX ?? join(root, 'index'))
-  .option('--cables <dir>', 'cables to index when the index does not exist yet', env.CABLECHAT_CABLES ?? join(root, 'data', 'cables'))
+  .option('--cables <dir>', 'cables to index before serving: the bundled demo when the index does not exist yet; named, they are added to an existing index too (unchanged files cost nothing)', env.CABLECHAT_CABLES ?? join(root, 'data', 'cables'))
   .option('--model <model>', 'auto | use-lite | Hugging Face id | model folder', env.CABLECHAT_MODEL ?? 'auto')
   .option('--allow-host <name>', 'another name the server answers to, e.g. chat.example.org (repeatable, or comma-separated)', list)
   .option('--allow-origin <origin>', 'a site whose pages may use this server, e.g. https://chat.example.org (repeatable, or comma-separated)', list)
@@ -84,11 +84,14 @@ try {
 
 const webRoot = await ensureWebApp(join(root, 'web'), log);
 
+// Named cables (--cables or CABLECHAT_CABLES) are indexed even into an existing index, rather than ignored.
+const cablesNamed = program.getOptionValueSource('cables') !== 'default' || env.CABLECHAT_CABLES !== undefined;
 try {
-  if (!hasIndex(opts.index)) {
-    log(`no index in ${opts.index}: indexing ${opts.cables} (first start)…`);
+  const exists = hasIndex(opts.index);
+  if (!exists || cablesNamed) {
+    log(exists ? `adding ${opts.cables} to the index in ${opts.index} (cables already indexed and unchanged are skipped)…` : `no index in ${opts.index}: indexing ${opts.cables} (first start)…`);
     const r = await buildIndex([opts.cables], { indexDir: opts.index, model: opts.model, log });
-    log(`indexed ${r.indexed.cables} cable(s), ${r.indexed.paragraphs} paragraphs${r.rejected.length ? `; rejected: ${r.rejected.map((x) => `${x.file} (${x.reason})`).join('; ')}` : ''}`);
+    log(`index holds ${r.indexed.cables} cable(s), ${r.indexed.paragraphs} paragraphs${r.unchanged ? ` (${r.unchanged} unchanged)` : ''}${r.rejected.length ? `; rejected: ${r.rejected.map((x) => `${x.file} (${x.reason})`).join('; ')}` : ''}`);
   }
   const chat = await openCablechat({ indexDir: opts.index, model: opts.model, log, queryThreads: SERVER_QUERY_THREADS });
   const app = await buildServer({ chat, webRoot, logger: { level: 'info' }, logRequests: opts.verbose, allowedHosts, allowedOrigins, feedbackFile: join(opts.index, 'feedback.jsonl') });

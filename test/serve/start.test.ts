@@ -5,8 +5,8 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { networkInterfaces } from 'node:os';
-import { rmSync } from 'node:fs';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedChat } from '../support/seed-index.js';
@@ -100,6 +100,9 @@ describe('npm start', () => {
     try {
       expect(url).toMatch(/^http:\/\/localhost:\d+$/);
       expect(stderr).not.toMatch(/other machines/);
+      // An existing index is served as it is when no cables are named.
+      expect(stderr).not.toMatch(/adding|indexing/);
+      expect(stderr).toMatch(/model use-lite: ranking, refusal and confidence fitted for use-lite/);
       const port = new URL(url).port;
       expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
       const own = Object.values(networkInterfaces())
@@ -112,4 +115,30 @@ describe('npm start', () => {
       expect(await exit).toBe(0);
     }
   });
+
+  it('with --cables and an existing index, adds those cables to it before serving', async () => {
+    const fixtures = join(ROOT, 'test', 'fixtures', 'cables');
+    const extra = mkdtempSync(join(tmpdir(), 'cablechat-start-cables-'));
+    cpSync(join(fixtures, 'unnumbered.txt'), join(extra, 'unnumbered.txt'));
+    const child = spawn(process.execPath, [...NODE_ARGS, '--index', index, '--port', '0', '--cables', extra], { cwd: ROOT });
+    let stderr = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        const m = /cablechat is serving .* at (http:\/\/\S+)/.exec(stderr);
+        if (m?.[1]) resolve(m[1]);
+      });
+      child.once('exit', () => reject(new Error(`exited before serving: ${stderr}`)));
+    });
+    try {
+      expect(stderr).toMatch(/adding .* to the index/);
+      const health = (await (await fetch(`http://127.0.0.1:${new URL(url).port}/api/health`)).json()) as { cables: number };
+      expect(health.cables).toBe(2);
+    } finally {
+      const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      expect(await exit).toBe(0);
+      rmSync(extra, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -102,6 +102,7 @@ describe('web chat in Chromium', () => {
 
   it('offers example questions from the loaded cables, each of which gets an answer', async () => {
     await page.goto(base);
+    await page.locator('#new-conversation').click();
     const examples = page.locator('#examples button');
     await expect.poll(() => examples.count(), { timeout: 15_000 }).toBe(3);
     const first = await examples.first().innerText();
@@ -169,6 +170,52 @@ describe('web chat in Chromium', () => {
     expect(await cited.locator('.para-num').innerText()).toBe('Paragraph 3 (unnumbered)');
     expect(await cited.innerText()).toContain('escorted at all times');
     await page.screenshot({ path: join(SHOTS, 'viewer-unnumbered.png'), fullPage: false });
+  });
+
+  it('keeps a conversation across a reload, with its history for the next follow-up, and exports it', async () => {
+    await page.goto(base);
+    await page.locator('#new-conversation').click();
+    await expect.poll(() => page.locator('#status').getAttribute('data-state'), { timeout: 15_000 }).toBe('open');
+    const first = 'What outstanding work did IOM do in Svay Rieng?';
+    await ask(first);
+    await page.reload();
+    await expect.poll(() => page.locator('.turn').count()).toBe(1);
+    expect(await page.locator('.turn .question').first().innerText()).toBe(first);
+    expect(await page.locator('.turn .answer-line').count()).toBe(1);
+    // The server gets the kept question as history: the follow-up is read with it.
+    await expect.poll(() => page.locator('#status').getAttribute('data-state'), { timeout: 15_000 }).toBe('open');
+    const follow = await ask('Who funded that work?');
+    expect(await follow.locator('.answer-meta').innerText()).toMatch(/following up: What outstanding work did IOM do in Svay Rieng\?/);
+    expect(await follow.locator('.passage .citation').first().innerText()).toBe('09PHNOMPENH246 ¶17');
+
+    // The side list: rename, export as Markdown with permalinks.
+    await page.locator('#conversations-toggle').click();
+    const item = page.locator('.conversation-item').first();
+    expect(await item.locator('.conversation-open').innerText()).toBe(first);
+    page.once('dialog', (d) => void d.accept('IOM in Svay Rieng'));
+    await item.locator('button', { hasText: 'Rename' }).click();
+    await expect.poll(() => page.locator('.conversation-item .conversation-open').first().innerText()).toBe('IOM in Svay Rieng');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-conversation').click()]);
+    const markdown = readFileSync((await download.path())!, 'utf8');
+    expect(markdown).toMatch(/^# IOM in Svay Rieng/);
+    expect(markdown).toContain('## Who funded that work?');
+    expect(markdown).toMatch(/\[09PHNOMPENH246 ¶17\]\(http:\/\/127\.0\.0\.1:\d+\/cable\/09PHNOMPENH246#p17\)/);
+    expect(markdown).toMatch(/> “[^”]+” \[1\]/);
+    await page.screenshot({ path: join(SHOTS, 'conversations.png') });
+
+    // A link to one answer asks it again, after the question it followed.
+    await page.goto(`${base}/?${new URLSearchParams([['after', first], ['ask', 'Who funded that work?']]).toString()}`);
+    await expect.poll(() => page.locator('.answer[data-state="done"]').count(), { timeout: 30_000 }).toBe(2);
+    expect(await page.locator('.answer').last().locator('.passage .citation').first().innerText()).toBe('09PHNOMPENH246 ¶17');
+
+    // Delete it from this browser.
+    await page.locator('#conversations-toggle').click();
+    if (await page.locator('#conversations').isHidden()) await page.locator('#conversations-toggle').click();
+    const count = await page.locator('.conversation-item').count();
+    page.once('dialog', (d) => void d.accept());
+    await page.locator('.conversation-item').first().locator('button', { hasText: 'Delete' }).click();
+    await expect.poll(() => page.locator('.conversation-item').count()).toBe(count - 1);
+    await page.locator('#conversations-toggle').click();
   });
 
   it('refuses a question over the length limit with a message instead of cutting it', async () => {

@@ -1,5 +1,6 @@
 import { ASK_LIMITS } from '../../src/answer/limits.js';
-import { passageCard } from './card.js';
+import { copyButton, passageCard } from './card.js';
+import { answerLink, ConversationStore, type SavedConversation } from './conversations.js';
 import { announce, h, markedSentences, replace } from './dom.js';
 import type { AckMessage, Answer, DoneMessage, ErrorMessage, Filters, Passage, ServerMessage } from './protocol.js';
 import type { ReconnectingSocket } from './socket.js';
@@ -56,12 +57,38 @@ export class Chat {
   /** The turn whose streaming the reader was following (at the bottom of the page when its cards came in). */
   private following: string | null = null;
 
+  /** The conversation on screen as kept in this browser; null until its first answer. */
+  private saved: SavedConversation | null = null;
+
   constructor(
     private readonly list: HTMLElement,
     private readonly intro: HTMLElement,
     private readonly socket: ReconnectingSocket,
     private readonly isVisible: () => boolean,
+    private readonly store: ConversationStore = new ConversationStore(),
+    /** Called when the kept conversations change (the side list redraws). */
+    private readonly onSaved: () => void = () => {},
   ) {}
+
+  /** The conversation on screen, as kept (null before its first answer). */
+  get current(): SavedConversation | null {
+    // As kept now: the side list may have renamed it.
+    if (this.saved) this.saved = this.store.get(this.saved.id) ?? this.saved;
+    return this.saved;
+  }
+
+  /** Shows a kept conversation as it was; the server gets its questions as history with the next ask. */
+  restore(conversation: SavedConversation): void {
+    this.reset(false);
+    for (const t of conversation.turns) {
+      const turn = this.createTurn(t.question);
+      this.list.appendChild(turn.root);
+      turn.phase = 'done';
+      this.showDone(turn, t.answer, t.elapsedMs);
+    }
+    this.saved = conversation;
+    this.store.setOpen(conversation.id);
+  }
 
   ask(rawQuestion: string): boolean {
     const question = rawQuestion.trim();
@@ -90,13 +117,15 @@ export class Chat {
     }
   }
 
-  reset(): void {
+  reset(announceIt = true): void {
     if (this.socket.isReady) this.socket.send({ type: 'reset', id: newRequestId() });
     for (const turn of this.turns.values()) window.clearTimeout(turn.failTimer);
     this.turns.clear();
     this.list.replaceChildren();
     this.intro.hidden = false;
-    announce('New conversation');
+    this.saved = null;
+    this.store.setOpen(null);
+    if (announceIt) announce('New conversation');
   }
 
   handle(message: ServerMessage): void {
@@ -217,18 +246,34 @@ export class Chat {
     // A reader who was following the conversation is taken to the top of the answer (the question, the answer
     // line and the first card), not left at the bottom of its last card.
     const following = this.isVisible() && window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 160;
-    this.renderMeta(turn, answer.question, answer.searched, answer.filters);
-    turn.body.replaceChildren(...this.renderAnswer(answer, turn.id), feedbackBar(answer, this.historyBefore(turn)));
-    turn.status.replaceChildren(h('span', { class: 'elapsed' }, summaryLine(answer, message.elapsed_ms)));
-    turn.status.classList.remove('busy');
-    turn.answer.setAttribute('data-state', 'done');
+    this.showDone(turn, answer, message.elapsed_ms);
     if (following || this.following === turn.id) turn.root.scrollIntoView({ block: 'start' });
+    this.keep(turn.question, answer, message.elapsed_ms);
     if (focused !== null) {
       for (const link of turn.body.querySelectorAll<HTMLElement>('.passage .citation')) {
         if (link.getAttribute('data-citation') === focused) link.focus();
       }
     }
     announce(spokenSummary(answer));
+  }
+
+  private showDone(turn: Turn, answer: Answer, elapsedMs: number): void {
+    this.renderMeta(turn, answer.question, answer.searched, answer.filters);
+    const history = this.historyBefore(turn);
+    turn.body.replaceChildren(...this.renderAnswer(answer, turn.id), feedbackBar(answer, history));
+    turn.status.replaceChildren(h('span', { class: 'elapsed' }, summaryLine(answer, elapsedMs)));
+    turn.status.classList.remove('busy');
+    turn.answer.setAttribute('data-state', 'done');
+  }
+
+  /** Keeps the answered turn with its conversation in this browser. */
+  private keep(question: string, answer: Answer, elapsedMs: number): void {
+    const now = Date.now();
+    this.saved ??= { id: `c${now.toString(36)}${Math.random().toString(36).slice(2, 6)}`, title: question.slice(0, 80), updated: now, turns: [] };
+    this.saved = { ...this.saved, updated: now, turns: [...this.saved.turns, { question, answer, elapsedMs }] };
+    this.store.save(this.saved);
+    this.store.setOpen(this.saved.id);
+    this.onSaved();
   }
 
   private onError(turn: Turn, message: ErrorMessage): void {
@@ -393,7 +438,8 @@ function feedbackBar(answer: Answer, history: string[]): HTMLElement {
   const down = h('button', { type: 'button', class: 'thumb', 'data-verdict': 'down', 'aria-pressed': 'false', title: 'This answer was wrong or missed the point' }, '👎 Not helpful');
   up.addEventListener('click', () => void send('up', up));
   down.addEventListener('click', () => void send('down', down));
-  const bar = h('div', { class: 'feedback', role: 'group', 'aria-label': 'Was this answer helpful?' }, up, down, said);
+  const link = copyButton('Copy link', () => answerLink(location.origin, answer.question, history), 'Copy a link that asks this question again');
+  const bar = h('div', { class: 'feedback', role: 'group', 'aria-label': 'Was this answer helpful?' }, up, down, link, said);
   return bar;
 }
 

@@ -2,6 +2,7 @@ import './styles.css';
 import { ASK_LIMITS } from '../../src/answer/limits.js';
 import { Chat } from './chat.js';
 import { announce, h, isPlainClick } from './dom.js';
+import { ConversationStore, toMarkdown } from './conversations.js';
 import { PROTOCOL_VERSION } from './protocol.js';
 import { currentRoute, navigate, onRouteChange, routeState } from './router.js';
 import { ReconnectingSocket, type ConnectionState } from './socket.js';
@@ -54,7 +55,76 @@ const socket = new ReconnectingSocket(wsUrl, {
   },
 });
 
-const chat = new Chat(messages, intro, socket, () => !chatView.hidden);
+const store = new ConversationStore();
+const chat = new Chat(messages, intro, socket, () => !chatView.hidden, store, () => renderConversations());
+
+// --- conversations kept in this browser -----------------------------------------------------
+
+const panel = byId<HTMLElement>('conversations');
+const panelToggle = byId<HTMLButtonElement>('conversations-toggle');
+const conversationList = byId<HTMLElement>('conversation-list');
+
+function renderConversations(): void {
+  const openId = chat.current?.id ?? null;
+  const items = store.list().map((c) => {
+    const open = h('button', { type: 'button', class: 'conversation-open', 'aria-current': c.id === openId ? 'true' : null }, c.title);
+    open.addEventListener('click', () => {
+      chat.restore(c);
+      renderConversations();
+      if (window.innerWidth < 900) setPanel(false);
+    });
+    const rename = h('button', { type: 'button', class: 'link-button', 'aria-label': `Rename "${c.title}"` }, 'Rename');
+    rename.addEventListener('click', () => {
+      const title = window.prompt('Name this conversation', c.title);
+      if (title !== null) store.rename(c.id, title);
+      renderConversations();
+    });
+    const remove = h('button', { type: 'button', class: 'link-button', 'aria-label': `Delete "${c.title}"` }, 'Delete');
+    remove.addEventListener('click', () => {
+      if (!window.confirm(`Delete "${c.title}" from this browser?`)) return;
+      store.remove(c.id);
+      if (c.id === chat.current?.id) chat.reset();
+      renderConversations();
+    });
+    const when = h('span', { class: 'conversation-when' }, `${new Date(c.updated).toLocaleString()} · ${c.turns.length} question${c.turns.length === 1 ? '' : 's'}`);
+    return h('li', { class: 'conversation-item' }, open, when, h('span', { class: 'conversation-actions' }, rename, remove));
+  });
+  conversationList.replaceChildren(...(items.length ? items : [h('li', { class: 'conversation-empty' }, 'No conversations yet.')]));
+}
+
+function setPanel(open: boolean): void {
+  panel.hidden = !open;
+  panelToggle.setAttribute('aria-expanded', String(open));
+  document.body.classList.toggle('with-panel', open);
+  if (open) renderConversations();
+}
+panelToggle.addEventListener('click', () => setPanel(panel.hidden));
+
+byId<HTMLButtonElement>('export-conversation').addEventListener('click', () => {
+  const c = chat.current;
+  if (!c) return announce('Nothing to export yet: ask a question first.');
+  const url = URL.createObjectURL(new Blob([toMarkdown(c, location.origin)], { type: 'text/markdown' }));
+  const a = h('a', { href: url, download: `${c.title.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60) || 'conversation'}.md` });
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+});
+
+// A shared answer link (?ask=…&after=…) asks its questions again, in a new conversation; otherwise the
+// conversation open before a reload (or a visit to a cable page) comes back.
+{
+  const params = new URLSearchParams(location.search);
+  const asked = params.get('ask');
+  if (asked) {
+    for (const q of [...params.getAll('after'), asked]) chat.ask(q);
+    history.replaceState(history.state, '', '/');
+  } else {
+    const open = store.openId();
+    const kept = open ? store.get(open) : undefined;
+    if (kept) chat.restore(kept);
+  }
+}
 
 function showStatus(state: ConnectionState): void {
   status.setAttribute('data-state', state);
@@ -149,6 +219,7 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-insert]
 
 newConversation.addEventListener('click', () => {
   chat.reset();
+  renderConversations();
   input.focus();
 });
 retryNow.addEventListener('click', () => socket.retryNow());
