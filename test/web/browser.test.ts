@@ -151,6 +151,24 @@ describe('web chat in Chromium', () => {
       await page.screenshot({ path: join(SHOTS, 'phone-full.png'), fullPage: true });
       const height = (await answer.boundingBox())!.height;
       console.log(`one answer at 390 px: ${Math.round(height)} px`);
+      // One row of header; the filter examples wait behind one button; the box's placeholder is short.
+      expect((await page.locator('.topbar').boundingBox())!.height).toBeLessThan(70);
+      expect(await page.locator('#filter-help').isVisible()).toBe(false);
+      await page.locator('#filters-toggle').click();
+      expect(await page.locator('#filter-help').isVisible()).toBe(true);
+      await page.locator('#filters-toggle').click();
+      expect(await page.getAttribute('#question', 'placeholder')).toBe('Ask the cables…');
+      // In the viewer, the way back stays on screen far down a cable.
+      await answer.locator('.passage .citation').first().click();
+      await page.waitForURL(/\/cable\/09PHNOMPENH246#p3$/);
+      await page.evaluate(() => (globalThis as any).scrollTo(0, 5000));
+      expect(await page.locator('.back-link').isVisible()).toBe(true);
+      const back = (await page.locator('.back-link').boundingBox())!;
+      expect(back.y).toBeGreaterThanOrEqual(0);
+      expect(back.y).toBeLessThan(120);
+      await page.screenshot({ path: join(SHOTS, 'phone-viewer.png') });
+      await page.locator('.back-link').click();
+      await page.waitForURL(/\/$/);
       expect(height).toBeLessThan(3000);
       expect(await answer.locator('.answer-line q').first().innerText()).toContain('32,249');
     } finally {

@@ -217,6 +217,18 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-insert]
   });
 }
 
+// On a phone the filter examples wait behind one button, and the box asks in fewer words.
+const filtersToggle = byId<HTMLButtonElement>('filters-toggle');
+const filterHelp = byId<HTMLElement>('filter-help');
+filtersToggle.addEventListener('click', () => {
+  const open = filterHelp.classList.toggle('open');
+  filtersToggle.setAttribute('aria-expanded', String(open));
+});
+const phone = window.matchMedia('(max-width: 600px)');
+const placeholder = () => (input.placeholder = phone.matches ? 'Ask the cables…' : 'Ask a question about the cables…');
+placeholder();
+phone.addEventListener('change', placeholder);
+
 newConversation.addEventListener('click', () => {
   chat.reset();
   renderConversations();
