@@ -13,7 +13,7 @@ import { answer, ALL_STAGES, Conversation, type AskRequest, type Stages } from '
 import type { Answer, CableDocument, CableSummary } from './domain.js';
 import { createEmbedPool, loadEmbedder, type Embedder } from './embed/index.js';
 import { modelForIndex } from './index/index.js';
-import { IndexStore } from './index/store.js';
+import { IndexStore, type ArchiveFacets, type ArchiveFilter } from './index/store.js';
 import { Corpus, type Ranking } from './retrieve/index.js';
 import { trustFor } from './answer/trust.js';
 
@@ -52,8 +52,10 @@ export interface Cablechat {
   ask(request: AskRequest, conversation?: Conversation): Promise<Answer>;
   /** One cable with every paragraph, for the viewer; null when the index has no such cable. */
   cable(ref: string): CableDocument | null;
-  /** Cables newest first. */
-  listCables(offset: number, limit: number): { total: number; items: CableSummary[] };
+  /** Cables newest first, optionally narrowed by reference id or subject text, origin, year, classification, tag. */
+  listCables(offset: number, limit: number, where?: ArchiveFilter): { total: number; items: CableSummary[] };
+  /** How many cables have each origin, year, classification and tag: the archive page's facets. */
+  facets(): ArchiveFacets;
   stats(): Stats;
   close(): Promise<void>;
 }
@@ -121,7 +123,8 @@ export function cablechatOf(pipeline: Pipeline): Cablechat {
       }));
       return { ...cable, paragraphs };
     },
-    listCables: (offset, limit) => store.listCables(offset, limit),
+    listCables: (offset, limit, where) => (store.sync(), store.listCables(offset, limit, where)),
+    facets: () => (store.sync(), store.facets()),
     stats() {
       const s = store.stats();
       return { cables: s.cables, paragraphs: s.paragraphs, segments: s.segments, embedder: pipeline.embedder, ranking: rankingStats(pipeline) };

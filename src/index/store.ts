@@ -107,6 +107,17 @@ CREATE VIRTUAL TABLE IF NOT EXISTS paragraphs_fts USING fts5(
   text, heading, subject, tokenize = 'porter unicode61 remove_diacritics 2');
 `;
 
+/** What the archive page narrows the cable list by (listCables). */
+export interface ArchiveFilter {
+  q?: string;
+  origin?: string;
+  year?: string;
+  classification?: string;
+  tag?: string;
+}
+
+export type ArchiveFacets = Record<'origin' | 'year' | 'classification' | 'tag', { value: string; count: number }[]>;
+
 export interface CommitItem {
   cable: Cable;
   file: string;
@@ -755,14 +766,46 @@ export class IndexStore {
     return has;
   }
 
-  listCables(offset: number, limit: number): { total: number; items: (CableMeta & { paragraphs: number })[] } {
-    const total = (this.sql('SELECT count(*) AS n FROM cables').get() as { n: number }).n;
+  /**
+   * Cables newest first, optionally narrowed: `q` matches the reference id or the subject (case-insensitive
+   * substring), the others match their field exactly (`year`: the date's first four characters, `tag`: one of
+   * the TAGS).
+   */
+  listCables(offset: number, limit: number, where: ArchiveFilter = {}): { total: number; items: (CableMeta & { paragraphs: number })[] } {
+    const conds: string[] = [];
+    const args: (string | number)[] = [];
+    if (where.q) (conds.push("(c.ref LIKE ? ESCAPE '\\' OR c.subject LIKE ? ESCAPE '\\')"), args.push(`%${likeEscape(where.q)}%`, `%${likeEscape(where.q)}%`));
+    if (where.origin) (conds.push('c.origin = ?'), args.push(where.origin));
+    if (where.classification) (conds.push('c.classification = ?'), args.push(where.classification));
+    if (where.year) (conds.push('substr(c.date, 1, 4) = ?'), args.push(where.year));
+    if (where.tag) (conds.push('EXISTS (SELECT 1 FROM json_each(c.tags) t WHERE t.value = ?)'), args.push(where.tag));
+    const w = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+    const total = (this.sql(`SELECT count(*) AS n FROM cables c ${w}`).get(...args) as { n: number }).n;
     const rows = this.sql(
-        'SELECT c.ref, c.subject, c.date, c.classification, c.origin, c.tags, c.signature, (SELECT count(*) FROM paragraphs p WHERE p.ref = c.ref) AS paragraphs FROM cables c ORDER BY c.date DESC, c.ref LIMIT ? OFFSET ?',
-      )
-      .all(limit, offset) as (Omit<CableMeta, 'tags'> & { tags: string; paragraphs: number })[];
+      `SELECT c.ref, c.subject, c.date, c.classification, c.origin, c.tags, c.signature, (SELECT count(*) FROM paragraphs p WHERE p.ref = c.ref) AS paragraphs FROM cables c ${w} ORDER BY c.date DESC, c.ref LIMIT ? OFFSET ?`,
+    ).all(...args, limit, offset) as (Omit<CableMeta, 'tags'> & { tags: string; paragraphs: number })[];
     return { total, items: rows.map((r) => ({ ...r, tags: JSON.parse(r.tags) as string[] })) };
   }
+
+  /** How many cables have each origin, year, classification and tag (most first), counted once per generation. */
+  facets(): ArchiveFacets {
+    const generation = this.generation();
+    if (this.facetCache?.generation !== generation) {
+      const count = (sql: string) => this.sql(sql).all() as { value: string; count: number }[];
+      this.facetCache = {
+        generation,
+        facets: {
+          origin: count("SELECT origin AS value, count(*) AS count FROM cables WHERE origin IS NOT NULL AND origin != '' GROUP BY origin ORDER BY count DESC, value"),
+          year: count("SELECT substr(date, 1, 4) AS value, count(*) AS count FROM cables WHERE date IS NOT NULL AND date != '' GROUP BY value ORDER BY value DESC"),
+          classification: count("SELECT classification AS value, count(*) AS count FROM cables WHERE classification IS NOT NULL AND classification != '' GROUP BY classification ORDER BY count DESC, value"),
+          tag: count('SELECT t.value AS value, count(*) AS count FROM cables c, json_each(c.tags) t GROUP BY t.value ORDER BY count DESC, value'),
+        },
+      };
+    }
+    return this.facetCache.facets;
+  }
+
+  private facetCache: { generation: number; facets: ArchiveFacets } | undefined;
 
   /**
    * Paragraph ids allowed by the filters, or undefined when there are no filters (everything allowed).
@@ -814,6 +857,11 @@ class TermDelta {
       if (n < 0) drop.run(t);
     }
   }
+}
+
+/** For LIKE: the pattern characters of a user's text taken literally. */
+function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** Cables whose stems are kept between questions (cableStems). */

@@ -33,7 +33,7 @@ export const api: FastifyPluginAsync<ApiOptions> = async (app, { chat, answerTim
     };
   });
 
-  app.get<{ Querystring: { offset: number; limit: number } }>(
+  app.get<{ Querystring: { offset: number; limit: number; q?: string; origin?: string; year?: string; classification?: string; tag?: string } }>(
     '/api/cables',
     {
       schema: {
@@ -42,13 +42,24 @@ export const api: FastifyPluginAsync<ApiOptions> = async (app, { chat, answerTim
           properties: {
             offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 },
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+            q: { type: 'string', maxLength: 200 },
+            origin: { type: 'string', maxLength: 200 },
+            year: { type: 'string', maxLength: 20 },
+            classification: { type: 'string', maxLength: 100 },
+            tag: { type: 'string', maxLength: 50 },
           },
           additionalProperties: false,
         },
       },
     },
-    async (req) => ({ ...chat.listCables(req.query.offset, req.query.limit), offset: req.query.offset, limit: req.query.limit }),
+    async (req, reply) => {
+      const { offset, limit, ...where } = req.query;
+      if (where.year !== undefined && !/^\d{4}$/.test(where.year)) return reply.code(400).send({ error: `year must be four digits, e.g. year=2009 (got "${where.year}")` });
+      return { ...chat.listCables(offset, limit, where), offset, limit };
+    },
   );
+
+  app.get('/api/facets', async () => chat.facets());
 
   app.get<{ Params: { ref: string } }>(
     '/api/cables/:ref',

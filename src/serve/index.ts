@@ -90,6 +90,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     await app.register(fastifyStatic, { root: opts.webRoot, prefix: '/', index: ['index.html'] });
     // The cable viewer is a client-side route: any /cable/... page is the app itself.
     app.get('/cable/*', (_req, reply) => reply.sendFile('index.html'));
+    app.get('/archive', (_req, reply) => reply.sendFile('index.html'));
   } else {
     app.get('/', async (_req, reply) => reply.type('text/plain').send('cablechat API is running, but the web app is not built: run npm run build:web'));
   }

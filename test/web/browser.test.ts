@@ -236,6 +236,31 @@ describe('web chat in Chromium', () => {
     await page.locator('#conversations-toggle').click();
   });
 
+  it('lists the archive with facets and search, each cable opening in the viewer and back', async () => {
+    await page.goto(`${base}/archive`);
+    await expect.poll(() => page.locator('#archive-view').getAttribute('data-state')).toBe('ready');
+    expect(await page.locator('.archive-count').innerText()).toBe('2 cables indexed');
+    const origins = page.locator('.facet[data-facet="origin"] .facet-value');
+    expect(await origins.allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/Embassy Phnom Penh\s*1/)]));
+    await page.locator('.facet[data-facet="year"] .facet-value', { hasText: '2009' }).click();
+    await expect.poll(() => page.locator('.archive-count').innerText()).toBe('1 cable matches');
+    expect(new URL(page.url()).search).toBe('?year=2009');
+    await page.screenshot({ path: join(SHOTS, 'archive.png') });
+    await page.fill('#archive-search', 'border crossing');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.archive-item').count()).toBe(1);
+    await page.locator('.archive-item .archive-ref').first().click();
+    await page.waitForURL(/\/cable\/09PHNOMPENH246$/);
+    await expect.poll(() => page.locator('#viewer .cable').count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.locator('.back-link').innerText()).toBe('← Back to the archive');
+    await page.locator('.back-link').click();
+    await page.waitForURL(/\/archive\?year=2009&q=border\+crossing$/);
+    await expect.poll(() => page.locator('.archive-item').count()).toBe(1);
+    // The chat's filter examples are this index's own.
+    await page.goto(base);
+    await expect.poll(() => page.locator('[data-insert^="cable:"]').innerText()).toBe('cable:10CARACAS107');
+  });
+
   it('refuses a question over the length limit with a message instead of cutting it', async () => {
     await page.goto(base);
     const before = await page.locator('.answer').count();
@@ -279,7 +304,9 @@ describe.skipIf(!haveCorpus)('web chat over many cables in Chromium', () => {
   it('refuses an off-topic question where common words match something, and rates an answer it gives', async () => {
     await page.goto(corpusBase);
     await expect.poll(() => page.locator('#status').getAttribute('data-state'), { timeout: 15_000 }).toBe('open');
-    // The welcome screen's examples are about these cables, not the demo cable.
+    // The filter examples and the welcome screen's examples are about these cables, not the demo cable.
+    await expect.poll(() => page.locator('[data-insert^="cable:"]').innerText()).not.toBe('cable:09PHNOMPENH246');
+    expect(await page.locator('[data-insert^="origin:"]').innerText()).not.toContain('Phnom Penh');
     const examples = page.locator('#examples button');
     await expect.poll(() => examples.count(), { timeout: 15_000 }).toBeGreaterThan(0);
     for (const text of await examples.allInnerTexts()) expect(text).not.toMatch(/Poipet|Phnom Penh/);

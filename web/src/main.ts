@@ -3,6 +3,7 @@ import { ASK_LIMITS } from '../../src/answer/limits.js';
 import { Chat } from './chat.js';
 import { announce, h, isPlainClick } from './dom.js';
 import { ConversationStore, toMarkdown } from './conversations.js';
+import { ArchiveView } from './archive.js';
 import { PROTOCOL_VERSION } from './protocol.js';
 import { currentRoute, navigate, onRouteChange, routeState } from './router.js';
 import { ReconnectingSocket, type ConnectionState } from './socket.js';
@@ -217,6 +218,33 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-insert]
   });
 }
 
+// The filter examples name this index's own origins, years, tags, classifications and newest cable.
+void (async () => {
+  try {
+    const [facets, newest] = await Promise.all([
+      fetch('/api/facets').then((r) => r.json() as Promise<Record<'origin' | 'year' | 'classification' | 'tag', { value: string }[]>>),
+      fetch('/api/cables?limit=1').then((r) => r.json() as Promise<{ items: { ref: string }[] }>),
+    ]);
+    const years = facets.year.map((y) => y.value).sort();
+    const examples: Record<string, string | undefined> = {
+      origin: facets.origin[0] && `origin:"${facets.origin[0].value}"`,
+      after: years[0] && `after:${years[0]}-01`,
+      before: years.at(-1) && `before:${years.at(-1)}-12`,
+      tag: facets.tag[0] && `tag:${facets.tag[0].value}`,
+      classification: facets.classification[0] && `classification:${/\s/.test(facets.classification[0].value) ? `"${facets.classification[0].value.toLowerCase()}"` : facets.classification[0].value.toLowerCase()}`,
+      cable: newest.items[0] && `cable:${newest.items[0].ref}`,
+    };
+    for (const button of document.querySelectorAll<HTMLButtonElement>('[data-insert]')) {
+      const key = (button.getAttribute('data-insert') ?? '').split(':')[0]!;
+      const example = examples[key];
+      if (example) (button.setAttribute('data-insert', example), (button.textContent = example));
+      else button.hidden = true;
+    }
+  } catch {
+    // The built-in examples stay.
+  }
+})();
+
 // On a phone the filter examples wait behind one button, and the box asks in fewer words.
 const filtersToggle = byId<HTMLButtonElement>('filters-toggle');
 const filterHelp = byId<HTMLElement>('filter-help');
@@ -241,20 +269,42 @@ retryNow.addEventListener('click', () => socket.retryNow());
 let chatScrollY = 0;
 let returnFocus: HTMLElement | null = null;
 
+/** Where the viewer was opened from, for its way back. */
+let listView: 'chat' | 'archive' = 'chat';
+
 const viewer = new Viewer(viewerRoot, () => {
-  const back = h('a', { class: 'back-link', href: '/' }, '← Back to chat');
+  const home = listView === 'archive' ? '/archive' : '/';
+  const back = h('a', { class: 'back-link', href: home }, listView === 'archive' ? '← Back to the archive' : '← Back to chat');
   back.addEventListener('click', (event) => {
     if (!isPlainClick(event)) return;
     event.preventDefault();
     // From a citation click a real "back" keeps history tidy; on a direct load there is nothing to go back to.
     if (routeState()?.fromChat === true) history.back();
-    else navigate('/');
+    else navigate(home);
   });
   return h('nav', { class: 'viewer-nav', 'aria-label': 'Viewer' }, back);
 });
 
+const archiveRoot = byId<HTMLElement>('archive-view');
+const archive = new ArchiveView(archiveRoot);
+byId<HTMLAnchorElement>('archive-link').addEventListener('click', (event) => {
+  if (!isPlainClick(event)) return;
+  event.preventDefault();
+  navigate('/archive');
+});
+
 function render(): void {
   const route = currentRoute();
+  archiveRoot.hidden = route.view !== 'archive';
+  if (route.view === 'archive') {
+    listView = 'archive';
+    if (!chatView.hidden) chatScrollY = window.scrollY;
+    chatView.hidden = true;
+    viewerRoot.hidden = true;
+    newConversation.hidden = true;
+    void archive.show();
+    return;
+  }
   if (route.view === 'cable') {
     if (!chatView.hidden) {
       chatScrollY = window.scrollY;
@@ -269,6 +319,7 @@ function render(): void {
     return;
   }
   document.title = 'cablechat';
+  listView = 'chat';
   const wasHidden = chatView.hidden;
   viewerRoot.hidden = true;
   chatView.hidden = false;

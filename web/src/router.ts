@@ -10,7 +10,7 @@ export interface CableRouteState {
   fromChat: boolean;
 }
 
-export type Route = { view: 'chat' } | { view: 'cable'; ref: string; key: string | null };
+export type Route = { view: 'chat' } | { view: 'archive' } | { view: 'cable'; ref: string; key: string | null };
 
 export function cableHref(ref: string, key?: string | null): string {
   const path = `/cable/${encodeURIComponent(ref)}`;
@@ -18,6 +18,7 @@ export function cableHref(ref: string, key?: string | null): string {
 }
 
 export function currentRoute(): Route {
+  if (/^\/archive\/?$/.test(location.pathname)) return { view: 'archive' };
   const match = /^\/cable\/([^/]+)\/?$/.exec(location.pathname);
   if (match?.[1] === undefined) return { view: 'chat' };
   const ref = safeDecode(match[1]);
