@@ -261,6 +261,22 @@ describe('web chat in Chromium', () => {
     await expect.poll(() => page.locator('[data-insert^="cable:"]').innerText()).toBe('cable:10CARACAS107');
   });
 
+  it('reads a follow-up typed before the previous answer arrives with that question', async () => {
+    await page.goto(base);
+    await page.locator('#new-conversation').click();
+    await expect.poll(() => page.locator('#status').getAttribute('data-state'), { timeout: 15_000 }).toBe('open');
+    const before = await page.locator('.answer').count();
+    await page.fill('#question', 'What outstanding work did IOM do in Svay Rieng?');
+    await page.keyboard.press('Enter');
+    // Sent at once, without waiting for the first answer.
+    await page.fill('#question', 'Who funded that work?');
+    await page.keyboard.press('Enter');
+    const second = page.locator('.answer').nth(before + 1);
+    await expect.poll(() => second.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    expect(await second.locator('.answer-meta').innerText()).toMatch(/following up: What outstanding work did IOM do in Svay Rieng\?/);
+    expect(await second.locator('.passage .citation').first().innerText()).toBe('09PHNOMPENH246 ¶17');
+  });
+
   it('refuses a question over the length limit with a message instead of cutting it', async () => {
     await page.goto(base);
     const before = await page.locator('.answer').count();
