@@ -121,7 +121,11 @@ export function cablechatOf(pipeline: Pipeline): Cablechat {
         text: p.text,
         citation: citationOf(cable.ref, p),
       }));
-      return { ...cable, paragraphs };
+      // The source's list of cited cables, or the ids on the cable's REF lines (kept at ingest: index/store.ts).
+      const cites = [...new Set((cable.references ?? []).map((r) => r.toUpperCase()))]
+        .filter((r) => r !== cable.ref.toUpperCase())
+        .map((r) => ({ ref: store.cable(r)?.ref ?? r, indexed: store.cable(r) !== null }));
+      return { ...cable, paragraphs, cites, citedBy: store.citedBy(cable.ref) };
     },
     listCables: (offset, limit, where) => (store.sync(), store.listCables(offset, limit, where)),
     facets: () => (store.sync(), store.facets()),

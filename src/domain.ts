@@ -138,7 +138,13 @@ export interface CableParagraph {
 }
 
 /** A whole cable: its metadata and every paragraph in order. */
-export type CableDocument = CableMeta & { paragraphs: CableParagraph[] };
+export type CableDocument = CableMeta & {
+  paragraphs: CableParagraph[];
+  /** Cables this one cites (the source's list, or the ids on its REF lines), and whether each is indexed. */
+  cites: { ref: string; indexed: boolean }[];
+  /** Indexed cables that cite this one. */
+  citedBy: string[];
+};
 
 /** A cable in a listing: its metadata and how many paragraphs it has. */
 export type CableSummary = CableMeta & { paragraphs: number };

@@ -9,6 +9,7 @@
 import Database from 'better-sqlite3';
 // The stems retrieval matches paragraphs on (the same Porter stems FTS5 indexes): term_counts counts those.
 import { stem, words } from '../retrieve/text.js';
+import { refIdsOnRefLines } from '../parse/index.js';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cable, CableMeta, Filters, Paragraph } from '../domain.js';
@@ -407,7 +408,9 @@ export class IndexStore {
       if (counts) for (const it of items) for (const t of this.sql('SELECT text FROM paragraphs WHERE ref = ?').pluck().all(it.cable.ref) as string[]) counts.add(t, -1);
       items.forEach(({ cable, file, sha256, segments }, i) => {
         for (const d of [del.fts, del.seg, del.par, del.cab]) d.run(cable.ref);
-        const refs = cable.references?.length ? JSON.stringify(cable.references) : null;
+        // The source's own list (the release CSV's column), or else the ids on the REF lines of the preamble.
+        const cited = cable.references ?? refIdsOnRefLines(cable.paragraphs.find((p) => p.key === '0')?.text ?? '', cable.date?.slice(2, 4) ?? null);
+        const refs = cited.length ? JSON.stringify([...new Set(cited)]) : null;
         insCable.run(cable.ref, cable.subject, cable.date, cable.classification, cable.origin, JSON.stringify(cable.tags), cable.signature, file, sha256, now, refs);
         cable.paragraphs.forEach((p, ord) => {
           counts?.add(p.text, 1);
@@ -785,6 +788,14 @@ export class IndexStore {
       `SELECT c.ref, c.subject, c.date, c.classification, c.origin, c.tags, c.signature, (SELECT count(*) FROM paragraphs p WHERE p.ref = c.ref) AS paragraphs FROM cables c ${w} ORDER BY c.date DESC, c.ref LIMIT ? OFFSET ?`,
     ).all(...args, limit, offset) as (Omit<CableMeta, 'tags'> & { tags: string; paragraphs: number })[];
     return { total, items: rows.map((r) => ({ ...r, tags: JSON.parse(r.tags) as string[] })) };
+  }
+
+  /** Indexed cables that cite this one (their `refs`: the source's list, or the ids on their REF lines). */
+  citedBy(ref: string): string[] {
+    const listed = this.hasColumn('cables', 'refs')
+      ? (this.sql('SELECT ref FROM cables WHERE refs LIKE ? AND ref != ? LIMIT 200').pluck().all(`%"${ref.replace(/[%_"\\]/g, '')}"%`, ref) as string[])
+      : [];
+    return [...new Set(listed)].sort();
   }
 
   /** How many cables have each origin, year, classification and tag (most first), counted once per generation. */

@@ -20,6 +20,7 @@ export {
 } from './sources.js';
 export { readCsvCables } from './csv.js';
 export { parseHtmlCable } from './html.js';
+export { refIdsOnRefLines } from './refs.js';
 
 /**
  * Bumped whenever parsing output changes for some input. The index stores it with each file's hash, so a

@@ -1,5 +1,10 @@
 /** The archive's listing and facets over HTTP: narrowed by search and facets, counted per origin, year, tag. */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashChat } from '../support/hash-embedder.js';
+import { variantCable } from '../support/index-check.js';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/serve/index.js';
 import { HARBOUR, SHELTER, TOPICS } from '../support/tiny-archive.js';
@@ -44,5 +49,32 @@ describe('the archive API', () => {
     const r = await get('/api/cables?year=20x9');
     expect(r.status).toBe(400);
     expect(r.body.error).toBe('year must be four digits, e.g. year=2009 (got "20x9")');
+  });
+});
+
+describe("the viewer's links between cables", () => {
+  it('lists the cables one cites (from its REF lines), linked where indexed, and those that cite it', async () => {
+    const src = mkdtempSync(join(tmpdir(), 'cablechat-refs-'));
+    const tripoli = join(import.meta.dirname, '..', 'fixtures', 'cables', 'classified-by-run-on.txt');
+    copyFileSync(tripoli, join(src, 'a.txt'));
+    // A cable the first one cites on its REF line ("08 TRIPOLI 994").
+    variantCable(tripoli, '08TRIPOLI994', [['REF: A) LONDON 209, B) 06 TRIPOLI 0055, C) 08 TRIPOLI 994', 'REF: none']], join(src, 'b.txt'));
+    const indexed = await hashChat([src]);
+    try {
+      const viewer = await buildServer({ chat: indexed.chat });
+      const citing = (await viewer.inject({ method: 'GET', url: '/api/cables/09TRIPOLI65' })).json();
+      expect(citing.cites).toEqual([
+        { ref: '09LONDON209', indexed: false },
+        { ref: '06TRIPOLI55', indexed: false },
+        { ref: '08TRIPOLI994', indexed: true },
+      ]);
+      const cited = (await viewer.inject({ method: 'GET', url: '/api/cables/08TRIPOLI994' })).json();
+      expect(cited.citedBy).toEqual(['09TRIPOLI65']);
+      expect(cited.cites).toEqual([]);
+      await viewer.close();
+    } finally {
+      await indexed.dispose();
+      rmSync(src, { recursive: true, force: true });
+    }
   });
 });

@@ -87,13 +87,21 @@ describe('web chat in Chromium', () => {
     await expect.poll(() => page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('data-rank'))).toBe('1');
 
     await first.locator('.citation').click();
-    await page.waitForURL(/\/cable\/09PHNOMPENH246#p10$/);
+    await page.waitForURL(/\/cable\/09PHNOMPENH246#p10~[\d,-]+$/);
     const cited = page.locator('#viewer .cited');
     await expect.poll(() => cited.count(), { timeout: 10_000 }).toBe(1);
     expect(await cited.getAttribute('id')).toBe('p10');
     expect(await cited.innerText()).toContain('10 children at a time');
     expect(await cited.isVisible()).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'viewer.png'), fullPage: false });
+    // The link itself carries the marked sentence: opened fresh (as a shared link is), it is marked again.
+    const shared = page.url();
+    await page.goto('about:blank');
+    await page.goto(shared);
+    await expect.poll(() => page.locator('#viewer .cited mark').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect((await page.locator('#viewer .cited mark').allInnerTexts()).join(' ')).toContain('10 children');
+    await page.goBack();
+    await page.goBack();
 
     // Back to the chat: the conversation is still there.
     await page.goBack();
@@ -160,7 +168,7 @@ describe('web chat in Chromium', () => {
       expect(await page.getAttribute('#question', 'placeholder')).toBe('Ask the cables…');
       // In the viewer, the way back stays on screen far down a cable.
       await answer.locator('.passage .citation').first().click();
-      await page.waitForURL(/\/cable\/09PHNOMPENH246#p3$/);
+      await page.waitForURL(/\/cable\/09PHNOMPENH246#p3(~[\d,-]+)?$/);
       await page.evaluate(() => (globalThis as any).scrollTo(0, 5000));
       expect(await page.locator('.back-link').isVisible()).toBe(true);
       const back = (await page.locator('.back-link').boundingBox())!;
@@ -182,7 +190,7 @@ describe('web chat in Chromium', () => {
     const citation = answer.locator('.passage .citation').first();
     expect(await citation.innerText()).toBe('10CARACAS107 paragraph 3 (unnumbered)');
     await citation.click();
-    await page.waitForURL(/\/cable\/10CARACAS107#p3$/);
+    await page.waitForURL(/\/cable\/10CARACAS107#p3(~[\d,-]+)?$/);
     const cited = page.locator('#viewer .cited');
     await expect.poll(() => cited.count(), { timeout: 10_000 }).toBe(1);
     expect(await cited.locator('.para-num').innerText()).toBe('Paragraph 3 (unnumbered)');

@@ -165,7 +165,7 @@ describe('markup in cables and questions is shown as text', () => {
     expect(await page.locator('#messages').locator('img, script, svg, iframe, b').count()).toBe(0);
 
     await card.locator('.citation').click();
-    await page.waitForURL(new RegExp(`/cable/${XSS_REF}#p\\d$`));
+    await page.waitForURL(new RegExp(`/cable/${XSS_REF}#p\\d(~[\\d,-]+)?$`));
     await expect.poll(() => page.locator('#viewer .cable').count(), { timeout: 10_000 }).toBe(1);
     const viewer = await page.locator('#viewer').innerText();
     expect(viewer).toContain(`<svg onload=alert('origin')>`);

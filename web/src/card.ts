@@ -4,11 +4,11 @@ import { cableHref, navigate } from './router.js';
 
 /** A link to a paragraph in the viewer; a plain click stays in the page so the chat survives. */
 export function citationLink(citation: Citation, spans: Span[], text: string, className: string): HTMLAnchorElement {
-  const link = h('a', { class: className, href: cableHref(citation.ref, citation.key), 'data-citation': citation.label }, text);
+  const link = h('a', { class: className, href: cableHref(citation.ref, citation.key, spans), 'data-citation': citation.label }, text);
   link.addEventListener('click', (event) => {
     if (!isPlainClick(event)) return;
     event.preventDefault();
-    navigate(link.getAttribute('href') ?? cableHref(citation.ref, citation.key), {
+    navigate(link.getAttribute('href') ?? cableHref(citation.ref, citation.key, spans), {
       view: 'cable',
       ref: citation.ref,
       key: citation.key,

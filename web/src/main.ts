@@ -314,7 +314,7 @@ function render(): void {
     newConversation.hidden = true;
     viewerRoot.hidden = false;
     const state = routeState();
-    const spans = state !== null && state.ref === route.ref && state.key === route.key ? state.spans : null;
+    const spans = state !== null && state.ref === route.ref && state.key === route.key ? state.spans : route.spans;
     void viewer.show(route.ref, route.key, spans);
     return;
   }

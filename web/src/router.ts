@@ -10,11 +10,15 @@ export interface CableRouteState {
   fromChat: boolean;
 }
 
-export type Route = { view: 'chat' } | { view: 'archive' } | { view: 'cable'; ref: string; key: string | null };
+/** `spans`: the marked sentences a shared link carries (`#p10~812-905`), when it carries any. */
+export type Route = { view: 'chat' } | { view: 'archive' } | { view: 'cable'; ref: string; key: string | null; spans: Span[] | null };
 
-export function cableHref(ref: string, key?: string | null): string {
+/** A link to a paragraph; with spans, the link itself carries the marked sentences, so a shared copy shows them. */
+export function cableHref(ref: string, key?: string | null, spans?: readonly Span[]): string {
   const path = `/cable/${encodeURIComponent(ref)}`;
-  return key === undefined || key === null ? path : `${path}#p${encodeURIComponent(key)}`;
+  if (key === undefined || key === null) return path;
+  const marked = spans?.length ? `~${spans.map((s) => `${s.start}-${s.end}`).join(',')}` : '';
+  return `${path}#p${encodeURIComponent(key)}${marked}`;
 }
 
 export function currentRoute(): Route {
@@ -23,7 +27,14 @@ export function currentRoute(): Route {
   if (match?.[1] === undefined) return { view: 'chat' };
   const ref = safeDecode(match[1]);
   const hash = location.hash.startsWith('#p') ? safeDecode(location.hash.slice(2)) : '';
-  return { view: 'cable', ref, key: hash === '' ? null : hash };
+  const [key = '', marked] = hash.split('~');
+  const spans = marked
+    ? marked.split(',').flatMap((part) => {
+        const m = /^(\d+)-(\d+)$/.exec(part);
+        return m && Number(m[1]) < Number(m[2]) ? [{ start: Number(m[1]), end: Number(m[2]) }] : [];
+      })
+    : null;
+  return { view: 'cable', ref, key: key === '' ? null : key, spans: spans?.length ? spans : null };
 }
 
 export function routeState(): CableRouteState | null {

@@ -1,5 +1,6 @@
 import { copyButton } from './card.js';
-import { h, highlighted, quotation } from './dom.js';
+import { h, highlighted, isPlainClick, quotation } from './dom.js';
+import { cableHref, navigate } from './router.js';
 import type { CableDocument, CableParagraph, Span } from './protocol.js';
 
 /** Each paragraph's plain text, to restore it after its sentences were marked. */
@@ -111,6 +112,12 @@ function renderCable(cable: CableDocument): HTMLElement {
     ['Tags', cable.tags.length > 0 ? cable.tags.join(' ') : null],
     ['Signature', cable.signature],
   ];
+  // Cited cables link to the viewer when this index holds them; the others are named, unlinked.
+  const refList = (refs: { ref: string; indexed: boolean }[]) =>
+    h('dd', { class: 'cable-refs' }, ...refs.flatMap((r, i) => [i > 0 ? ' ' : null, r.indexed ? refLink(r.ref) : h('span', { class: 'ref-absent', title: 'Not in this index' }, r.ref)]));
+  const links: HTMLElement[] = [];
+  if (cable.cites?.length) links.push(h('div', { class: 'cites' }, h('dt', {}, 'Cites'), refList(cable.cites)));
+  if (cable.citedBy?.length) links.push(h('div', { class: 'cited-by' }, h('dt', {}, 'Cited by'), refList(cable.citedBy.map((ref) => ({ ref, indexed: true })))));
   const header = h(
     'header',
     { class: 'cable-header' },
@@ -122,6 +129,7 @@ function renderCable(cable: CableDocument): HTMLElement {
       ...facts
         .filter((f): f is [string, string] => f[1] !== null && f[1] !== '')
         .map(([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, value))),
+      ...links,
     ),
   );
   const body = h('div', { class: 'cable-body' });
@@ -132,6 +140,16 @@ function renderCable(cable: CableDocument): HTMLElement {
     body.appendChild(renderParagraph(para));
   }
   return h('article', { class: 'cable', 'aria-label': `Cable ${cable.ref}` }, header, body);
+}
+
+function refLink(ref: string): HTMLAnchorElement {
+  const a = h('a', { class: 'ref-link', href: cableHref(ref) }, ref);
+  a.addEventListener('click', (event) => {
+    if (!isPlainClick(event)) return;
+    event.preventDefault();
+    navigate(cableHref(ref), { view: 'cable', ref, key: '', spans: [], fromChat: true });
+  });
+  return a;
 }
 
 function renderParagraph(para: CableParagraph): HTMLElement {
