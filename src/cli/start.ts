@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { hasIndex, openCablechat } from '../cablechat.js';
 import { buildIndex } from '../index/index.js';
 import { normalizeOrigin, splitHost } from '../serve/guard.js';
+import { UploadQueue } from '../serve/uploads.js';
 import { buildServer, SERVER_QUERY_THREADS } from '../serve/index.js';
 import { checkListen, exposureNotice, ListenError, listenProblem } from '../serve/listen.js';
 import { ensureWebApp } from '../serve/web-app.js';
@@ -43,6 +44,7 @@ const program = new Command('start')
   .option('--model <model>', 'auto | use-lite | Hugging Face id | model folder', env.CABLECHAT_MODEL ?? 'auto')
   .option('--allow-host <name>', 'another name the server answers to, e.g. chat.example.org (repeatable, or comma-separated)', list)
   .option('--allow-origin <origin>', 'a site whose pages may use this server, e.g. https://chat.example.org (repeatable, or comma-separated)', list)
+  .option('--allow-uploads', 'let browsers add cables to the index even when the server listens beyond this machine (on by default on loopback)')
   .option('--verbose', 'log every HTTP request');
 
 parseArgs(program);
@@ -54,6 +56,7 @@ const opts = program.opts<{
   model: string;
   allowHost?: string[];
   allowOrigin?: string[];
+  allowUploads?: boolean;
   verbose?: boolean;
 }>();
 const port = opts.port;
@@ -94,7 +97,25 @@ try {
     log(`index holds ${r.indexed.cables} cable(s), ${r.indexed.paragraphs} paragraphs${r.unchanged ? ` (${r.unchanged} unchanged)` : ''}${r.rejected.length ? `; rejected: ${r.rejected.map((x) => `${x.file} (${x.reason})`).join('; ')}` : ''}`);
   }
   const chat = await openCablechat({ indexDir: opts.index, model: opts.model, log, queryThreads: SERVER_QUERY_THREADS });
-  const app = await buildServer({ chat, webRoot, logger: { level: 'info' }, logRequests: opts.verbose, allowedHosts, allowedOrigins, feedbackFile: join(opts.index, 'feedback.jsonl') });
+  // Uploads write into the index: on when only this machine can reach the server, or when asked for.
+  const loopbackOnly = ['127.0.0.1', 'localhost', '::1'].includes(opts.host);
+  const uploadQueue =
+    loopbackOnly || opts.allowUploads
+      ? new UploadQueue(async (files, onProgress) => {
+          const r = await buildIndex(files, { indexDir: opts.index, model: opts.model, log, onProgress: (p) => onProgress(p.paragraphsDone, p.paragraphsTotal) });
+          return { cables: r.cables, paragraphs: r.paragraphs, rejected: r.rejected };
+        }, join(opts.index, 'uploads'))
+      : null;
+  const app = await buildServer({
+    chat,
+    webRoot,
+    logger: { level: 'info' },
+    logRequests: opts.verbose,
+    allowedHosts,
+    allowedOrigins,
+    feedbackFile: join(opts.index, 'feedback.jsonl'),
+    uploads: uploadQueue,
+  });
   const shutdown = async (signal: string) => {
     log(`${signal}: closing connections…`);
     await app.close();

@@ -7,6 +7,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { Conversation, type Cablechat } from '../cablechat.js';
+import type { UploadJob, UploadQueue } from './uploads.js';
 import { busyMessages, type Limits, type WorkGate } from './limits.js';
 import { checkSocketAsk, echoId, MAX_FRAME_BYTES, PROTOCOL_VERSION, type SocketAsk } from './protocol.js';
 import { ANSWER_TIMEOUT_MS, AnswerTimeout, withTimeout } from './timeout.js';
@@ -19,9 +20,11 @@ export interface ChatSocketOptions {
   answerTimeoutMs?: number;
   limits: Limits;
   gate: WorkGate;
+  /** Uploads whose progress every socket is told of (null: uploads are off). */
+  uploads?: UploadQueue | null;
 }
 
-export const chatSocket: FastifyPluginAsync<ChatSocketOptions> = async (app, { chat, answerTimeoutMs = ANSWER_TIMEOUT_MS, limits, gate }) => {
+export const chatSocket: FastifyPluginAsync<ChatSocketOptions> = async (app, { chat, answerTimeoutMs = ANSWER_TIMEOUT_MS, limits, gate, uploads = null }) => {
   app.get('/ws', { websocket: true }, (socket: WebSocket, req) => {
     const conversation = new Conversation();
     // Questions on one socket are answered in order, so a follow-up always sees the turn before it.
@@ -47,7 +50,10 @@ export const chatSocket: FastifyPluginAsync<ChatSocketOptions> = async (app, { c
       for (let n = waiting.splice(0).length; n > 0; n--) gate.release();
     }
 
+    const onUpload = (job: UploadJob) => send({ type: 'upload', job });
+    uploads?.on('change', onUpload);
     socket.on('close', () => {
+      uploads?.off('change', onUpload);
       closed = true;
       // Nobody is left to read these answers: computing them would only delay everyone else's.
       dropWaiting();

@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import type { Cablechat } from '../cablechat.js';
 import { api } from './api.js';
 import { feedback } from './feedback.js';
+import { MAX_UPLOAD_BYTES, uploads, type UploadQueue } from './uploads.js';
 import { chatSocket } from './chat-socket.js';
 import { installGuard } from './guard.js';
 import { DEFAULT_LIMITS, WorkGate, type Limits } from './limits.js';
@@ -44,6 +45,8 @@ export interface ServerOptions {
   limits?: Partial<Limits>;
   /** Where thumbs up/down are appended (feedback.jsonl in the index folder); without one they are refused. */
   feedbackFile?: string;
+  /** Cables added from the browser (uploads.ts); without a queue, uploads are off. */
+  uploads?: UploadQueue | null;
 }
 
 /** Messages for Fastify's own request errors, which otherwise name its internals rather than the fix. */
@@ -67,7 +70,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     const status = err.statusCode ?? 500;
     if (status >= 500) req.log.error({ err }, 'request failed');
-    const known = err.code !== undefined ? REQUEST_ERRORS[err.code] : undefined;
+    const tooLargeUpload = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' && req.url.startsWith('/api/uploads');
+    const known = tooLargeUpload
+      ? `The file is larger than the ${MAX_UPLOAD_BYTES / 2 ** 20} MB limit for an upload; add larger archives with npm run ingest.`
+      : err.code !== undefined
+        ? REQUEST_ERRORS[err.code]
+        : undefined;
     // A JSON syntax error names the position, which helps; a 5xx names nothing of the server's insides.
     const message = status >= 500 ? 'The server failed on this request; see its log.' : (known ?? (err instanceof SyntaxError ? `The body is not valid JSON: ${err.message}` : err.message));
     void reply.code(status).send({ error: message });
@@ -85,7 +93,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   installGuard(app, { allowedHosts: opts.allowedHosts, allowedOrigins: opts.allowedOrigins });
   await app.register(api, { chat: opts.chat, answerTimeoutMs: opts.answerTimeoutMs, gate });
   await app.register(feedback, { file: opts.feedbackFile });
-  await app.register(chatSocket, { chat: opts.chat, answerTimeoutMs: opts.answerTimeoutMs, limits, gate });
+  await app.register(uploads, { queue: opts.uploads ?? null });
+  await app.register(chatSocket, { chat: opts.chat, answerTimeoutMs: opts.answerTimeoutMs, limits, gate, uploads: opts.uploads ?? null });
   if (opts.webRoot && existsSync(opts.webRoot)) {
     await app.register(fastifyStatic, { root: opts.webRoot, prefix: '/', index: ['index.html'] });
     // The cable viewer is a client-side route: any /cable/... page is the app itself.

@@ -63,7 +63,7 @@ export interface TinyCable {
 }
 
 /** A cable in the compact Cablegate layout the parser reads (test/fixtures/cables/numbered-headings.txt). */
-function cableText(c: TinyCable): string {
+export function cableText(c: TinyCable): string {
   const day = new Date(`${c.date}T12:00:00Z`).toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+).*/, '$1 $3 $2 00:00:00 +0000 $4');
   return [
     c.ref,

@@ -12,7 +12,8 @@ import { openCablechat } from '../../src/cablechat.js';
 import { buildIndex } from '../../src/index/index.js';
 import { corpusSlice, haveCorpus } from '../support/corpus-slice.js';
 import { cachedIndexCopy } from '../support/index-cache.js';
-import { SEED_DIR, seedChat } from '../support/seed-index.js';
+import { SEED_DIR, seedChat, useLite } from '../support/seed-index.js';
+import { UploadQueue } from '../../src/serve/uploads.js';
 import { askInChat, launchChromium, type Chromium } from '../support/chromium.js';
 import { ensureWebBuilt } from '../support/web-build.js';
 
@@ -31,7 +32,12 @@ beforeAll(async () => {
   const seed = await seedChat([SEED_DIR, join(import.meta.dirname, '..', 'fixtures', 'cables', 'unnumbered.txt')]);
   dispose = seed.dispose;
   feedbackFile = join(seed.dir, 'feedback.jsonl');
-  app = await buildServer({ chat: seed.chat, webRoot, feedbackFile });
+  const embedder = await useLite();
+  const uploads = new UploadQueue(async (files, onProgress) => {
+    const r = await buildIndex(files, { indexDir: seed.dir, embedder, threads: 0, onProgress: (p) => onProgress(p.paragraphsDone, p.paragraphsTotal) });
+    return { cables: r.cables, paragraphs: r.paragraphs, rejected: r.rejected };
+  }, join(seed.dir, 'uploads'));
+  app = await buildServer({ chat: seed.chat, webRoot, feedbackFile, uploads });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   chrome = await launchChromium();
   page = chrome.page;
@@ -283,6 +289,25 @@ describe('web chat in Chromium', () => {
     await expect.poll(() => second.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
     expect(await second.locator('.answer-meta').innerText()).toMatch(/following up: What outstanding work did IOM do in Svay Rieng\?/);
     expect(await second.locator('.passage .citation').first().innerText()).toBe('09PHNOMPENH246 ¶17');
+  });
+
+  it('adds a cable dropped on the archive page, with progress, and answers from it once it is in', async () => {
+    await page.goto(`${base}/archive`);
+    await expect.poll(() => page.locator('#archive-view').getAttribute('data-state')).toBe('ready');
+    const count = Number((await page.locator('.archive-count').innerText()).split(' ')[0]);
+    await page.setInputFiles('#upload-input', join(import.meta.dirname, '..', 'fixtures', 'cables', 'classified-by-run-on.txt'));
+    const row = page.locator('.upload-job').first();
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 60_000 }).toBe('done');
+    expect(await row.locator('.upload-status').innerText()).toMatch(/^added 1 cable\(s\)/);
+    await expect.poll(() => page.locator('.archive-count').innerText()).toBe(`${count + 1} cables indexed`);
+    await page.screenshot({ path: join(SHOTS, 'upload.png') });
+    // A file that is not a cable says why.
+    await page.setInputFiles('#upload-input', { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]) });
+    await expect.poll(() => page.locator('.upload-job[data-state="failed"] .upload-status').first().innerText(), { timeout: 30_000 }).toMatch(/PNG image/);
+    await page.goto(base);
+    await page.locator('#new-conversation').click();
+    const answer = await ask('What did the embassy in Tripoli report about the Pan Am bomber al-Megrahi?');
+    expect(await answer.locator('.passage .citation').first().innerText()).toMatch(/^09TRIPOLI65 ¶/);
   });
 
   it('refuses a question over the length limit with a message instead of cutting it', async () => {

@@ -4,7 +4,7 @@
  * state is its URL, so a narrowed list can be shared.
  */
 import { h, isPlainClick } from './dom.js';
-import type { CableMeta } from './protocol.js';
+import type { CableMeta, UploadJob } from './protocol.js';
 import { cableHref, navigate } from './router.js';
 
 type Facet = 'origin' | 'year' | 'classification' | 'tag';
@@ -24,8 +24,55 @@ const PAGE = 50;
 
 export class ArchiveView {
   private token = 0;
+  /** Rows of the uploads panel by job id, kept across renders so progress lands where it is shown. */
+  private readonly jobRows = new Map<string, HTMLElement>();
+  private readonly jobList = h('ul', { class: 'upload-jobs', 'aria-live': 'polite' });
 
   constructor(private readonly root: HTMLElement) {}
+
+  /** Progress of an upload (from the chat socket): its row moves; when cables land, the list shows them. */
+  onUpload(job: UploadJob): void {
+    let row = this.jobRows.get(job.id);
+    const was = row?.getAttribute('data-state');
+    if (!row) {
+      row = h('li', { class: 'upload-job' });
+      this.jobRows.set(job.id, row);
+      this.jobList.prepend(row);
+    }
+    const share = job.total > 0 ? job.done / job.total : job.state === 'done' ? 1 : 0;
+    const status = job.state === 'queued' ? 'waiting' : job.state === 'running' ? `${Math.round(share * 100)}%` : (job.message ?? job.state);
+    row.setAttribute('data-state', job.state);
+    row.replaceChildren(
+      h('span', { class: 'upload-name' }, job.file),
+      h('progress', { max: '1', value: String(job.state === 'done' ? 1 : share), 'aria-label': `Indexing ${job.file}` }),
+      h('span', { class: 'upload-status' }, status),
+    );
+    // Cables just added: the list and counts are shown again (once, when the upload finishes).
+    if (job.state === 'done' && was !== undefined && was !== 'done' && !this.root.hidden) void this.show();
+  }
+
+  private uploadPanel(): HTMLElement {
+    const input = h('input', { type: 'file', multiple: true, id: 'upload-input', accept: '.txt,.csv,.html,.htm,text/plain,text/csv,text/html' });
+    const said = h('p', { class: 'upload-said', role: 'status' });
+    const send = async (files: FileList | File[]) => {
+      for (const file of files) {
+        const res = await fetch('/api/uploads', { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(file.name) }, body: file });
+        const reply = (await res.json().catch(() => ({}))) as UploadJob & { error?: string };
+        if (!res.ok) said.textContent = `${file.name}: ${reply.error ?? `HTTP ${res.status}`}`;
+        else this.onUpload(reply);
+      }
+    };
+    input.addEventListener('change', () => void send(input.files ?? []));
+    const zone = h('label', { class: 'upload-zone', for: 'upload-input' }, 'Drop cable files here (txt, HTML pages, or a cables.csv), or click to choose them.', input);
+    zone.addEventListener('dragover', (e) => (e.preventDefault(), zone.classList.add('over')));
+    zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+    zone.addEventListener('drop', (e) => {
+      e.preventDefault();
+      zone.classList.remove('over');
+      if (e.dataTransfer?.files.length) void send(e.dataTransfer.files);
+    });
+    return h('section', { class: 'uploads', 'aria-label': 'Add cables' }, h('h2', {}, 'Add cables'), zone, said, this.jobList);
+  }
 
   async show(): Promise<void> {
     document.title = 'Archive — cablechat';
@@ -34,9 +81,17 @@ export class ArchiveView {
     const where = Object.fromEntries(['q', ...FACETS.map(([f]) => f)].flatMap((k) => (params.get(k) ? [[k, params.get(k)!]] : [])));
     this.root.setAttribute('data-state', 'loading');
     try {
-      const [facets, listing] = await Promise.all([get<Facets>('/api/facets'), get<Listing>(`/api/cables?${new URLSearchParams({ ...where, limit: String(PAGE) })}`)]);
+      const [facets, listing, uploads] = await Promise.all([
+        get<Facets>('/api/facets'),
+        get<Listing>(`/api/cables?${new URLSearchParams({ ...where, limit: String(PAGE) })}`),
+        get<{ enabled: boolean; jobs: UploadJob[] }>('/api/uploads'),
+      ]);
       if (token !== this.token) return;
       this.render(where, facets, listing);
+      if (uploads.enabled) {
+        for (const job of uploads.jobs) if (!this.jobRows.has(job.id)) this.onUpload(job);
+        this.root.appendChild(this.uploadPanel());
+      }
       this.root.setAttribute('data-state', 'ready');
     } catch (error) {
       if (token !== this.token) return;

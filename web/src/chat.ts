@@ -129,7 +129,7 @@ export class Chat {
   }
 
   handle(message: ServerMessage): void {
-    if (message.type === 'hello' || message.type === 'reset') return;
+    if (message.type === 'hello' || message.type === 'reset' || message.type === 'upload') return;
     if (message.type === 'error' && message.id === null) {
       this.systemLine(`Server error (${message.code}): ${message.message}`, 'error');
       return;

@@ -36,7 +36,7 @@ let countdown: number | undefined;
 let connectedOnce = false;
 
 const socket = new ReconnectingSocket(wsUrl, {
-  onMessage: (message) => chat.handle(message),
+  onMessage: (message) => (message.type === 'upload' ? archive.onUpload(message.job) : chat.handle(message)),
   onState: (state, at) => {
     retryAt = at;
     showStatus(state);

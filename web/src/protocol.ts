@@ -47,9 +47,24 @@ export interface ErrorMessage {
   message: string;
 }
 
-export type ServerMessage = HelloMessage | AckMessage | PassageMessage | DoneMessage | ResetMessage | ErrorMessage;
+/** How an upload is going (src/serve/uploads.ts), sent to every socket. */
+export interface UploadJob {
+  id: string;
+  file: string;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  done: number;
+  total: number;
+  message?: string;
+  cables?: number;
+}
+export interface UploadMessage {
+  type: 'upload';
+  job: UploadJob;
+}
 
-const SERVER_TYPES = new Set(['hello', 'ack', 'passage', 'done', 'reset', 'error']);
+export type ServerMessage = HelloMessage | AckMessage | PassageMessage | DoneMessage | ResetMessage | ErrorMessage | UploadMessage;
+
+const SERVER_TYPES = new Set(['hello', 'ack', 'passage', 'done', 'reset', 'error', 'upload']);
 
 /** Parses one frame; anything that is not a known server message is dropped rather than trusted. */
 export function parseServerMessage(data: unknown): ServerMessage | null {
