@@ -11,7 +11,7 @@ import { failUsage, parseArgs, wholeNumber } from './args.js';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasIndex, openCablechat } from '../cablechat.js';
-import { buildIndex } from '../index/index.js';
+import { buildIndex, removeCables } from '../index/index.js';
 import { normalizeOrigin, splitHost } from '../serve/guard.js';
 import { UploadQueue } from '../serve/uploads.js';
 import { buildServer, SERVER_QUERY_THREADS } from '../serve/index.js';
@@ -104,7 +104,7 @@ try {
       ? new UploadQueue(async (files, onProgress) => {
           const r = await buildIndex(files, { indexDir: opts.index, model: opts.model, log, onProgress: (p) => onProgress(p.paragraphsDone, p.paragraphsTotal) });
           return { cables: r.cables, paragraphs: r.paragraphs, rejected: r.rejected };
-        }, join(opts.index, 'uploads'))
+        }, join(opts.index, 'uploads'), async (refs) => removeCables(opts.index, refs, chat.stats().embedder))
       : null;
   const app = await buildServer({
     chat,

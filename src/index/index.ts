@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { chooseModel, createEmbedPool, LOCAL_MODEL_PREFIX, loadEmbedder, type Embedder, type ModelChoice } from '../embed/index.js';
 import { ingest, type IngestOptions, type IngestReport } from './ingest.js';
 import { IndexError, IndexStore, rebuildCommand, type EmbedderInfo } from './store.js';
+import { lockForWriting } from './lock.js';
 
 export { IndexStore, IndexError, INDEX_FORMAT } from './store.js';
 export type { IngestReport, IngestProgress, Rejection } from './ingest.js';
@@ -43,6 +44,24 @@ function modelFolderOf(indexDir: string, built: EmbedderInfo): string {
     `${indexDir} was built with the model in the folder ${built.source ?? `named "${name}"`}${built.source ? ', which is no longer there' : ''}. ` +
       `Name that model's folder with --model <folder> (it is remembered from then on), or rebuild it with: ${rebuildCommand(indexDir, 'use-lite')}`,
   );
+}
+
+/**
+ * Takes cables out of an index, as one commit under the writer lock (a running ingest makes this wait its turn
+ * by failing with the lock's message). Returns the reference ids that were there and are gone.
+ */
+export function removeCables(indexDir: string, refs: string[], embedder: EmbedderInfo): string[] {
+  const lock = lockForWriting(indexDir);
+  try {
+    const store = IndexStore.open(indexDir, { embedder });
+    try {
+      return store.removeCables(refs);
+    } finally {
+      store.close();
+    }
+  } finally {
+    lock.release();
+  }
 }
 
 export async function buildIndex(paths: string[], opts: BuildOptions): Promise<IngestReport & { embedder: string }> {

@@ -355,12 +355,19 @@ export class IndexStore {
     return rows.map((r) => ({ hash: r.hash, text: r.text.slice(r.start, r.end) }));
   }
 
+  /** Takes cables out of the index as the next generation (as an ingest commits); returns the ids removed. */
+  removeCables(refs: string[]): string[] {
+    const known = [...new Set(refs.map((r) => this.cable(r)?.ref).filter((r): r is string => typeof r === 'string'))];
+    if (known.length) this.commitCables([], { remove: known });
+    return known;
+  }
+
   /**
    * Replace (or add) whole cables as the next generation: first its HNSW file, built from this generation's
    * by changing only what these cables change, then one SQLite transaction. Readers see either the old index
    * or the new one, never a mix, and never a generation without its HNSW file (dense.ts).
    */
-  commitCables(items: CommitItem[], opts: { rebuild?: boolean } = {}): { graphSeconds: number } {
+  commitCables(items: CommitItem[], opts: { rebuild?: boolean; remove?: string[] } = {}): { graphSeconds: number } {
     const gen = this.generation();
     const { layout, projection } = this.wantedLayout();
     // Another layout (a new projection, or an index from before projections) is a fresh build, never a patch.
@@ -368,7 +375,9 @@ export class IndexStore {
     const next = gen + 1;
     // `ref = ?` as the deletes below: the (ref, key) index answers it; a NOCASE comparison read every paragraph.
     const oldSegments = this.sql('SELECT s.id, s.hash FROM segments s JOIN paragraphs p ON p.id = s.paragraph_id WHERE p.ref = ?');
-    const removed = items.flatMap((it) => oldSegments.all(it.cable.ref) as { id: number; hash: string }[]);
+    // Cables replaced by these items, and cables removed outright (opts.remove): their segments leave the graph.
+    const gone = [...items.map((it) => it.cable.ref), ...(opts.remove ?? [])];
+    const removed = gone.flatMap((ref) => oldSegments.all(ref) as { id: number; hash: string }[]);
     let label = this.nextLabel();
     const ids = items.map((it) => it.segments.map((list) => list.map(() => label++)));
     const added = items.flatMap((it, i) => it.segments.flatMap((list, o) => list.map((s, j) => ({ id: ids[i]![o]![j]!, hash: s.hash }))));
@@ -405,7 +414,8 @@ export class IndexStore {
     const counts = this.termCountsKept() ? new TermDelta() : null;
     this.db.transaction(() => {
       if (this.generation() !== gen) throw new IndexError(`${this.dir} was changed by another writer during this ingest; run it again.`);
-      if (counts) for (const it of items) for (const t of this.sql('SELECT text FROM paragraphs WHERE ref = ?').pluck().all(it.cable.ref) as string[]) counts.add(t, -1);
+      if (counts) for (const ref of gone) for (const t of this.sql('SELECT text FROM paragraphs WHERE ref = ?').pluck().all(ref) as string[]) counts.add(t, -1);
+      for (const ref of opts.remove ?? []) for (const d of [del.fts, del.seg, del.par, del.cab]) d.run(ref);
       items.forEach(({ cable, file, sha256, segments }, i) => {
         for (const d of [del.fts, del.seg, del.par, del.cab]) d.run(cable.ref);
         // The source's own list (the release CSV's column), or else the ids on the REF lines of the preamble.

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildIndex } from '../../src/index/index.js';
+import { buildIndex, removeCables } from '../../src/index/index.js';
+import { indexFacts } from '../support/index-check.js';
 import { buildServer } from '../../src/serve/index.js';
 import { MAX_UPLOAD_BYTES, UploadQueue, type UploadJob } from '../../src/serve/uploads.js';
 import { HARBOUR, SHELTER, TOPICS } from '../support/tiny-archive.js';
@@ -21,7 +22,7 @@ beforeAll(async () => {
   queue = new UploadQueue(async (files, onProgress) => {
     const r = await buildIndex(files, { indexDir: archive.dir, embedder: model, threads: 0, onProgress: (p) => onProgress(p.paragraphsDone, p.paragraphsTotal) });
     return { cables: r.cables, paragraphs: r.paragraphs, rejected: r.rejected };
-  }, mkdtempSync(join(tmpdir(), 'cablechat-uploads-')));
+  }, mkdtempSync(join(tmpdir(), 'cablechat-uploads-')), async (refs) => removeCables(archive.dir, refs, { id: model.id, dimensions: model.dimensions }));
   app = await buildServer({ chat: archive.chat, uploads: queue });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
 });
@@ -52,6 +53,22 @@ describe('uploads', () => {
     expect(after.passages[0]!.citation.ref).toBe('10LAGOS2');
     expect(((await (await fetch(`${base}/api/uploads`)).json()) as { jobs: UploadJob[] }).jobs.at(-1)!.state).toBe('done');
     socket.ws.close();
+  });
+
+  it('take a cable out again, in turn with uploads, leaving the index whole', async () => {
+    const r = await fetch(`${base}/api/cables/10LAGOS2`, { method: 'DELETE' });
+    expect(r.status).toBe(202);
+    await queue.idle();
+    expect(queue.jobs.at(-1)).toMatchObject({ state: 'done', message: 'removed 10LAGOS2' });
+    expect((await fetch(`${base}/api/cables/10LAGOS2`)).status).toBe(404);
+    const a = await archive.chat.ask({ question: 'Who funds new boats for the fishing fleet?' });
+    expect(a.passages.map((p) => p.citation.ref)).not.toContain('10LAGOS2');
+    const facts = indexFacts(archive.dir, model.dimensions);
+    expect(facts).toMatchObject({ cables: 1, segmentsWithoutVector: 0, segmentsNotInHnsw: 0, hnswFile: true });
+    expect(facts.termCounts).not.toMatch(/\bboat=/);
+    await fetch(`${base}/api/cables/10LAGOS2`, { method: 'DELETE' });
+    await queue.idle();
+    expect(queue.jobs.at(-1)).toMatchObject({ state: 'failed', message: 'no cable 10LAGOS2 in this index' });
   });
 
   it('say why a file is rejected, and keep what was indexed', async () => {

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/serve/index.js';
 import { openCablechat } from '../../src/cablechat.js';
-import { buildIndex } from '../../src/index/index.js';
+import { buildIndex, removeCables } from '../../src/index/index.js';
 import { corpusSlice, haveCorpus } from '../support/corpus-slice.js';
 import { cachedIndexCopy } from '../support/index-cache.js';
 import { SEED_DIR, seedChat, useLite } from '../support/seed-index.js';
@@ -36,7 +36,7 @@ beforeAll(async () => {
   const uploads = new UploadQueue(async (files, onProgress) => {
     const r = await buildIndex(files, { indexDir: seed.dir, embedder, threads: 0, onProgress: (p) => onProgress(p.paragraphsDone, p.paragraphsTotal) });
     return { cables: r.cables, paragraphs: r.paragraphs, rejected: r.rejected };
-  }, join(seed.dir, 'uploads'));
+  }, join(seed.dir, 'uploads'), async (refs) => removeCables(seed.dir, refs, { id: embedder.id, dimensions: embedder.dimensions }));
   app = await buildServer({ chat: seed.chat, webRoot, feedbackFile, uploads });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   chrome = await launchChromium();
@@ -308,6 +308,13 @@ describe('web chat in Chromium', () => {
     await page.locator('#new-conversation').click();
     const answer = await ask('What did the embassy in Tripoli report about the Pan Am bomber al-Megrahi?');
     expect(await answer.locator('.passage .citation').first().innerText()).toMatch(/^09TRIPOLI65 ¶/);
+    // And out again, from the viewer.
+    await answer.locator('.passage .citation').first().click();
+    await expect.poll(() => page.locator('.remove-cable').count(), { timeout: 10_000 }).toBe(1);
+    page.once('dialog', (d) => void d.accept());
+    await page.locator('.remove-cable').click();
+    await page.waitForURL(/\/archive$/, { timeout: 30_000 });
+    await expect.poll(() => page.locator('.archive-count').innerText()).toBe(`${count} cables indexed`);
   });
 
   it('refuses a question over the length limit with a message instead of cutting it', async () => {

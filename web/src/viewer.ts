@@ -50,8 +50,38 @@ export class Viewer {
       return;
     }
     this.root.replaceChildren(this.backLink(), renderCable(loaded.cable));
+    void this.offerRemoval(loaded.cable.ref, token);
     this.root.setAttribute('data-state', 'ready');
     this.cite(key, spans);
+  }
+
+  /**
+   * Where the server lets this browser change the index (uploads are on), a button takes the cable out; it
+   * asks first, waits for the removal to commit, and goes to the archive.
+   */
+  private async offerRemoval(ref: string, token: number): Promise<void> {
+    const state = (await fetch('/api/uploads').then((r) => r.json()).catch(() => ({ enabled: false }))) as { enabled: boolean };
+    if (!state.enabled || token !== this.token) return;
+    const said = h('span', { class: 'remove-said', role: 'status' });
+    const button = h('button', { type: 'button', class: 'button-secondary remove-cable' }, 'Remove from the index');
+    button.addEventListener('click', async () => {
+      if (!window.confirm(`Remove ${ref} from the index? Its paragraphs will no longer be searched or cited.`)) return;
+      button.disabled = true;
+      const job = (await (await fetch(`/api/cables/${encodeURIComponent(ref)}`, { method: 'DELETE' })).json()) as { id: string };
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 300));
+        const jobs = ((await (await fetch('/api/uploads')).json()) as { jobs: { id: string; state: string; message?: string }[] }).jobs;
+        const now = jobs.find((j) => j.id === job.id);
+        if (now && (now.state === 'done' || now.state === 'failed')) {
+          said.textContent = now.message ?? now.state;
+          this.cache.delete(ref);
+          if (now.state === 'done') navigate('/archive');
+          else button.disabled = false;
+          return;
+        }
+      }
+    });
+    this.root.querySelector('.cable-header')?.append(h('div', { class: 'cable-actions' }, button, said));
   }
 
   /** Marks the cited paragraph (and the quoted sentences, when we came from a card) and brings it into view. */
