@@ -63,6 +63,18 @@ describe('cli', () => {
     expect(missing.stderr).toMatch(/npm run ingest/);
   });
 
+  it('parse-report: --help prints help; a folder that is not there is named, with what to pass', () => {
+    const script = join(ROOT, 'scripts', 'parse-report.ts');
+    const help = spawnSync(TSX, [script, '--help'], { cwd: ROOT, encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/Usage: parse-report \[options\] \[dir\]/);
+    const missing = spawnSync(TSX, [script, join(tmp(), 'nowhere')], { cwd: ROOT, encoding: 'utf8' });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/Cannot read the folder .*nowhere/);
+    const seed = spawnSync(TSX, [script, SEED_DIR], { cwd: ROOT, encoding: 'utf8' });
+    expect(seed.stdout).toMatch(/^Parsed 1 of 1 files/);
+  });
+
   it('eval: a malformed question file is rejected with file, line and field', () => {
     const qa = join(tmp(), 'bad.jsonl');
     writeFileSync(qa, '{"id":"a","question":"q","cable":"X","paragraphs":[1],"answer":"y"}\n{"id":"b","question":"q","cable":"X","paragraphs":"3","answer":"y"}\n');

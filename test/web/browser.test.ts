@@ -317,6 +317,35 @@ describe('web chat in Chromium', () => {
     await expect.poll(() => page.locator('.archive-count').innerText()).toBe(`${count} cables indexed`);
   });
 
+  it('at 390 px, keeps the answer line, feedback, conversations and the archive within the screen', async () => {
+    await page.setViewportSize({ width: 390, height: 760 });
+    const overflow = () => page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).document.documentElement.clientWidth);
+    try {
+      await page.goto(base);
+      await page.locator('#new-conversation').click();
+      const answer = await ask('Who funded IOM work in Svay Rieng?');
+      expect(await answer.locator('.answer-line .marker').first().isVisible()).toBe(true);
+      expect(await answer.locator('.thumb[data-verdict="down"]').isVisible()).toBe(true);
+      expect(await overflow()).toBeLessThanOrEqual(0);
+      await page.locator('#conversations-toggle').click();
+      const panel = (await page.locator('#conversations').boundingBox())!;
+      expect(panel.x).toBeGreaterThanOrEqual(0);
+      expect(panel.width).toBeLessThanOrEqual(390);
+      expect(await page.locator('.conversation-item').first().isVisible()).toBe(true);
+      await page.screenshot({ path: join(SHOTS, 'phone-conversations.png') });
+      await page.locator('.conversation-item .conversation-open').first().click();
+      await page.goto(`${base}/archive`);
+      await expect.poll(() => page.locator('#archive-view').getAttribute('data-state')).toBe('ready');
+      expect(await page.locator('.facet[data-facet="year"]').isVisible()).toBe(true);
+      expect(await overflow()).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: join(SHOTS, 'phone-archive.png') });
+      // The tab's icon is served.
+      expect((await page.request.get(`${base}/favicon.svg`)).status()).toBe(200);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   it('refuses a question over the length limit with a message instead of cutting it', async () => {
     await page.goto(base);
     const before = await page.locator('.answer').count();
