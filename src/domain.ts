@@ -88,6 +88,19 @@ export interface Passage {
   alsoIn?: Citation[];
 }
 
+/** How an upload (or a removal) of cables through the server is going (src/serve/uploads.ts). */
+export interface UploadJob {
+  id: string;
+  file: string;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  /** Paragraphs embedded so far, of all in the file (0/0 until planned). */
+  done: number;
+  total: number;
+  /** When done: cables and paragraphs added, and why files or rows were rejected; when failed: why. */
+  message?: string;
+  cables?: number;
+}
+
 /** "unrated": the embedder has no fitted trust model (its answers carry no confidence). */
 export type ConfidenceBand = 'high' | 'medium' | 'low' | 'unrated';
 

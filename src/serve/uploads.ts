@@ -9,6 +9,9 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
+import type { UploadJob } from '../domain.js';
+
+export type { UploadJob } from '../domain.js';
 
 /** Larger than any one cable file (5 MB) so a release CSV of a few thousand cables fits; larger archives: npm run ingest. */
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
@@ -24,17 +27,6 @@ export type IngestFiles = (files: string[], onProgress: (done: number, total: nu
 /** What takes cables out: removeCables on the served index. Returns the ids that were there. */
 export type RemoveCables = (refs: string[]) => Promise<string[]>;
 
-export interface UploadJob {
-  id: string;
-  file: string;
-  state: 'queued' | 'running' | 'done' | 'failed';
-  /** Paragraphs embedded so far, of all in the file (0/0 until planned). */
-  done: number;
-  total: number;
-  /** When done: cables and paragraphs added, and why files or rows were rejected; when failed: why. */
-  message?: string;
-  cables?: number;
-}
 
 /** Uploads in order, one ingest at a time; `change` is emitted with a job whenever it moves. */
 export class UploadQueue extends EventEmitter {

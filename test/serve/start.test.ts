@@ -31,6 +31,21 @@ function start(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [...NODE_ARGS, '--index', index, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
 }
 
+/** `npm start` in a child process, once it says where it serves; its stderr so far. */
+async function serving(args: string[]) {
+  const child = spawn(process.execPath, [...NODE_ARGS, ...args], { cwd: ROOT });
+  let stderr = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const m = /cablechat is serving .* at (http:\/\/\S+)/.exec(stderr);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.once('exit', () => reject(new Error(`exited before serving: ${stderr}`)));
+  });
+  return { child, url, stderr };
+}
+
 /** The problem is one line on stderr, no stack trace, and the exit status is 2. */
 function expectOneLine(r: ReturnType<typeof start>, message: RegExp) {
   expect(r.status, r.stderr).toBe(2);
@@ -87,16 +102,7 @@ describe('npm start', () => {
   });
 
   it('listens on loopback by default, says nothing about other machines, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [...NODE_ARGS, '--index', index, '--port', '0'], { cwd: ROOT });
-    let stderr = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        const m = /cablechat is serving .* at (http:\/\/\S+)/.exec(stderr);
-        if (m?.[1]) resolve(m[1]);
-      });
-      child.once('exit', () => reject(new Error(`exited before serving: ${stderr}`)));
-    });
+    const { child, url, stderr } = await serving(['--index', index, '--port', '0']);
     try {
       expect(url).toMatch(/^http:\/\/localhost:\d+$/);
       expect(stderr).not.toMatch(/other machines/);
@@ -120,16 +126,7 @@ describe('npm start', () => {
     const fixtures = join(ROOT, 'test', 'fixtures', 'cables');
     const extra = mkdtempSync(join(tmpdir(), 'cablechat-start-cables-'));
     cpSync(join(fixtures, 'unnumbered.txt'), join(extra, 'unnumbered.txt'));
-    const child = spawn(process.execPath, [...NODE_ARGS, '--index', index, '--port', '0', '--cables', extra], { cwd: ROOT });
-    let stderr = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        const m = /cablechat is serving .* at (http:\/\/\S+)/.exec(stderr);
-        if (m?.[1]) resolve(m[1]);
-      });
-      child.once('exit', () => reject(new Error(`exited before serving: ${stderr}`)));
-    });
+    const { child, url, stderr } = await serving(['--index', index, '--port', '0', '--cables', extra]);
     try {
       expect(stderr).toMatch(/adding .* to the index/);
       const health = (await (await fetch(`http://127.0.0.1:${new URL(url).port}/api/health`)).json()) as { cables: number };

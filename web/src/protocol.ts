@@ -1,8 +1,8 @@
 // Wire types of protocol v1 (docs/protocol.md). Domain types are shared with the server so that
 // a change there breaks the web build instead of silently breaking the page.
-import type { Answer, CableDocument, CableMeta, CableParagraph, Citation, Filters, Passage, Span } from '../../src/domain.js';
+import type { Answer, CableDocument, CableMeta, CableParagraph, Citation, Filters, Passage, Span, UploadJob } from '../../src/domain.js';
 
-export type { Answer, CableDocument, CableMeta, CableParagraph, Citation, Filters, Passage, Span };
+export type { Answer, CableDocument, CableMeta, CableParagraph, Citation, Filters, Passage, Span, UploadJob };
 
 export const PROTOCOL_VERSION = 1;
 
@@ -47,16 +47,6 @@ export interface ErrorMessage {
   message: string;
 }
 
-/** How an upload is going (src/serve/uploads.ts), sent to every socket. */
-export interface UploadJob {
-  id: string;
-  file: string;
-  state: 'queued' | 'running' | 'done' | 'failed';
-  done: number;
-  total: number;
-  message?: string;
-  cables?: number;
-}
 export interface UploadMessage {
   type: 'upload';
   job: UploadJob;
