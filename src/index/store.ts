@@ -688,7 +688,8 @@ export class IndexStore {
    * postings cost).
    */
   paragraphsWithTerm(stem: string): number | null {
-    if (this.countsKnown?.generation !== this.generation()) this.countsKnown = { generation: this.generation(), kept: this.termCountsKept() };
+    const generation = this.generation();
+    if (this.countsKnown?.generation !== generation) this.countsKnown = { generation, kept: this.termCountsKept() };
     if (!this.countsKnown.kept) return null;
     return (this.sql('SELECT paragraphs FROM term_counts WHERE term = ?').pluck().get(stem) as number | undefined) ?? 0;
   }
